@@ -16,4 +16,7 @@ pub mod proto {
     }
 }
 
+pub mod cognito;
+pub mod plugin;
+pub mod provider;
 pub mod tf;

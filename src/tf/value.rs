@@ -101,7 +101,9 @@ impl Number {
             Some(Number::NegativeInfinity)
         } else {
             // Rust's shortest round-trip formatting, then exact decimal parsing.
-            BigDecimal::from_str(&format!("{value:e}")).ok().map(|d| Number::Finite(d.normalized()))
+            BigDecimal::from_str(&format!("{value:e}"))
+                .ok()
+                .map(|d| Number::Finite(d.normalized()))
         }
     }
 
@@ -126,7 +128,9 @@ impl FromStr for Number {
             "-Inf" | "-inf" => Ok(Number::NegativeInfinity),
             _ => {
                 let valid_chars = !text.is_empty()
-                    && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
+                    && text
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'));
                 if !valid_chars || text.len() > 4096 {
                     return Err(format!("{text:?} is not a number"));
                 }
@@ -191,7 +195,10 @@ pub enum Value {
     Object(BTreeMap<String, Value>),
     Tuple(Vec<Value>),
     /// A known, non-null value at a `dynamic` position, with its concrete type.
-    Dynamic { ty: Type, value: Box<Value> },
+    Dynamic {
+        ty: Type,
+        value: Box<Value>,
+    },
 }
 
 impl Value {
@@ -284,7 +291,9 @@ impl Value {
             }
             (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => {
                 a.len() == b.len()
-                    && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && va.semantically_equal(vb))
+                    && a.iter()
+                        .zip(b)
+                        .all(|((ka, va), (kb, vb))| ka == kb && va.semantically_equal(vb))
             }
             (Value::Dynamic { ty: ta, value: va }, Value::Dynamic { ty: tb, value: vb }) => {
                 ta == tb && va.semantically_equal(vb)

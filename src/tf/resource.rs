@@ -1,0 +1,150 @@
+//! What a provider, a managed resource and a data source implement. The server (`tf::server`) decodes every
+//! request into [`Value`]s of the registered schema, calls these handlers and encodes the answers, so an
+//! implementation never sees msgpack, protobuf or gRPC.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+use super::diagnostics::{Diagnostic, Diagnostics};
+use super::schema::Schema;
+use super::value::Value;
+
+/// Per-request context. `cancelled` fires when Terraform sends StopProvider (the user pressed Ctrl-C): long waits
+/// and retries should give up promptly and report what they know.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub cancelled: CancellationToken,
+}
+
+impl Context {
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.is_cancelled()
+    }
+}
+
+/// PlanResourceChange for a create or update (destroys never reach the resource: the framework plans null).
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    /// Null on create.
+    pub prior: Value,
+    /// Terraform's proposal: config values, with prior values for computed attributes the config leaves null.
+    pub proposed: Value,
+    pub config: Value,
+    pub prior_private: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanResponse {
+    pub planned: Value,
+    pub requires_replace: Vec<super::diagnostics::AttributePath>,
+    pub planned_private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+/// ApplyResourceChange for a create (prior null) or update.
+#[derive(Debug, Clone)]
+pub struct ApplyRequest {
+    pub prior: Value,
+    pub planned: Value,
+    pub config: Value,
+    pub planned_private: Vec<u8>,
+}
+
+/// The outcome of an apply or read. `new_state` is what exists remotely, even next to an error: a created object
+/// must be returned so Terraform records (and taints) it instead of forgetting it.
+#[derive(Debug, Clone)]
+pub struct StateResponse {
+    pub new_state: Value,
+    pub private: Vec<u8>,
+    pub diagnostics: Diagnostics,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReadRequest {
+    pub state: Value,
+    pub private: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportedObject {
+    pub state: Value,
+    pub private: Vec<u8>,
+}
+
+#[async_trait]
+pub trait Resource: Send + Sync + 'static {
+    fn type_name(&self) -> &'static str;
+
+    fn schema(&self) -> &Schema;
+
+    /// Static checks of a configuration that may contain unknowns (skip those: Terraform validates again once
+    /// they are known). Never calls remote APIs.
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    async fn plan(&self, ctx: &Context, request: PlanRequest) -> PlanResponse;
+
+    async fn apply(&self, ctx: &Context, request: ApplyRequest) -> StateResponse;
+
+    /// Deletes the object; an error leaves it in state.
+    async fn delete(&self, ctx: &Context, prior: &Value, private: &[u8]) -> Diagnostics;
+
+    /// Refreshes the state. A null `new_state` means the object is gone.
+    async fn read(&self, ctx: &Context, request: ReadRequest) -> StateResponse;
+
+    async fn import(&self, _ctx: &Context, _id: &str) -> Result<Vec<ImportedObject>, Diagnostics> {
+        Err(Diagnostic::error(
+            "Import not supported",
+            format!("The resource type {} cannot be imported.", self.type_name()),
+        )
+        .into())
+    }
+
+    /// Converts state JSON written under an older schema version into the current schema's value. Called only
+    /// for versions below the current one; the framework handles the current version itself.
+    fn upgrade_from(&self, version: i64, _raw_json: &[u8]) -> Result<Value, Diagnostics> {
+        Err(Diagnostic::error(
+            "Unsupported state version",
+            format!(
+                "The state of this {} was written with schema version {version}, which this provider cannot upgrade.",
+                self.type_name()
+            ),
+        )
+        .into())
+    }
+}
+
+#[async_trait]
+pub trait DataSource: Send + Sync + 'static {
+    fn type_name(&self) -> &'static str;
+
+    fn schema(&self) -> &Schema;
+
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Reads the data. The result must be wholly known and never null.
+    async fn read(&self, ctx: &Context, config: Value) -> (Value, Diagnostics);
+}
+
+/// The provider itself: its configuration block and the resources it serves.
+#[async_trait]
+pub trait Provider: Send + Sync + 'static {
+    fn schema(&self) -> &Schema;
+
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// ConfigureProvider. May be called more than once per process (debug mode): each call replaces the
+    /// previous configuration.
+    async fn configure(&self, ctx: &Context, terraform_version: &str, config: Value) -> Diagnostics;
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>>;
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+}
