@@ -1,0 +1,19 @@
+terraform {
+  required_providers {
+    cognito = {
+      source = "example.com/acme/cognito"
+    }
+  }
+}
+
+# Every setting is optional: with an empty block the standard AWS environment applies
+# (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, credentials, SSO).
+provider "cognito" {
+  region      = "eu-west-1"
+  max_retries = 5
+
+  # assume_role {
+  #   role_arn     = "arn:aws:iam::123456789012:role/terraform"
+  #   session_name = "ci"
+  # }
+}
