@@ -15,6 +15,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider as cognito_sdk;
 use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+
+use crate::cognito::ApiSource;
+use crate::cognito::api::{CognitoApi, RetryPolicy, RetryingCognito, SdkCognito};
 
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, DataSource, Provider, Resource};
@@ -52,7 +56,7 @@ pub struct AwsClients {
 
 struct Configured {
     settings: ProviderSettings,
-    client: OnceCell<cognito_sdk::Client>,
+    api: OnceCell<Arc<dyn CognitoApi>>,
 }
 
 impl AwsClients {
@@ -64,12 +68,12 @@ impl AwsClients {
         }
         *slot = Some(Arc::new(Configured {
             settings,
-            client: OnceCell::new(),
+            api: OnceCell::new(),
         }));
     }
 
-    /// The Cognito client, resolving the AWS configuration on first use.
-    pub async fn cognito(&self) -> Result<cognito_sdk::Client, Diagnostics> {
+    /// The Cognito API (SDK client behind our retry policy), resolving the AWS configuration on first use.
+    pub async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
         let configured = self
             .configured
             .read()
@@ -82,11 +86,25 @@ impl AwsClients {
             )
             .into());
         };
-        configured
-            .client
-            .get_or_try_init(|| build_client(&configured.settings))
-            .await
-            .cloned()
+        let build = || async {
+            let client = build_client(&configured.settings).await?;
+            let retries = configured.settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+            // Cancellation is the resource's job (it drops the call when Terraform stops); this token never fires.
+            let api = RetryingCognito::new(
+                SdkCognito::new(&client),
+                RetryPolicy::with_max_retries(retries),
+                CancellationToken::new(),
+            );
+            Ok::<Arc<dyn CognitoApi>, Diagnostics>(Arc::new(api))
+        };
+        configured.api.get_or_try_init(build).await.cloned()
+    }
+}
+
+#[async_trait]
+impl ApiSource for AwsClients {
+    async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+        AwsClients::api(self).await
     }
 }
 
@@ -123,11 +141,10 @@ async fn build_client(settings: &ProviderSettings) -> Result<cognito_sdk::Client
     };
     credentials = credentials.region(region.clone());
 
-    let max_attempts = settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES) + 1;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(region.clone())
         .credentials_provider(credentials.build().await)
-        .retry_config(RetryConfig::standard().with_max_attempts(max_attempts))
+        .retry_config(RetryConfig::disabled()) // retries by error class live in cognito::api::RetryingCognito
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))

@@ -83,7 +83,8 @@ async fn wrong_magic_cookie_exits_1_with_an_explanation_on_stderr() {
 
 #[tokio::test]
 async fn protocol_versions_without_6_exit_1_with_an_explanation() {
-    for versions in ["5", "4,5", ""] {
+    // An empty or missing list is go-plugin's legacy fallback (serve the plugin's own version), not a refusal.
+    for versions in ["5", "4,5"] {
         let options = PluginOptions {
             protocol_versions: Some(versions.to_string()),
             ..PluginOptions::like_terraform(BINARY).unwrap()
@@ -335,10 +336,15 @@ async fn a_different_client_certificate_is_refused() {
         process.is_running(),
         "a refused connection must not take the server down"
     );
-    process
+    let channel = process
         .connect()
         .await
         .expect("Terraform's own certificate still connects");
+    channel
+        .provider()
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema after a refused connection");
     process.shutdown().await.expect("shut down");
 }
 

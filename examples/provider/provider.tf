@@ -17,3 +17,8 @@ provider "cognito" {
   #   session_name = "ci"
   # }
 }
+
+resource "cognito_user_pool_client" "example" {
+  user_pool_id = "eu-west-1_AbCdEfGhI"
+  name         = "example"
+}

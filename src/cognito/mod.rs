@@ -1,16 +1,28 @@
-//! Everything about Cognito app clients. Knows nothing of gRPC or msgpack: it works on `tf::Value`s and the
-//! AWS SDK.
+//! Everything about Cognito app clients. Knows nothing of gRPC or msgpack: it works on `tf::Value`s, the typed
+//! model, and the narrow [`api::CognitoApi`] trait (the AWS SDK behind it, or an in-memory fake in tests).
 
+pub mod api;
 pub mod model;
+pub mod user_pool_client;
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
+
 use crate::provider::AwsClients;
+use crate::tf::diagnostics::Diagnostics;
 use crate::tf::resource::{DataSource, Resource};
 
+/// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
+#[async_trait]
+pub trait ApiSource: Send + Sync + 'static {
+    async fn api(&self) -> Result<Arc<dyn api::CognitoApi>, Diagnostics>;
+}
+
 /// The managed resources this provider serves.
-pub fn resources(_clients: &AwsClients) -> Vec<Arc<dyn Resource>> {
-    Vec::new()
+pub fn resources(clients: &AwsClients) -> Vec<Arc<dyn Resource>> {
+    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
+    vec![Arc::new(user_pool_client::UserPoolClientResource::new(apis))]
 }
 
 /// The data sources this provider serves.

@@ -204,7 +204,7 @@ mod tests {
     #[test]
     fn timestamps_use_go_layout() {
         let at = UNIX_EPOCH + Duration::from_micros(1_795_312_967_711_042);
-        assert_eq!(go_timestamp(at), "2026-11-22T23:22:47.711042Z");
+        assert_eq!(go_timestamp(at), "2026-11-22T02:02:47.711042Z");
         assert_eq!(go_timestamp(UNIX_EPOCH), "1970-01-01T00:00:00.000000Z");
         assert_eq!(
             go_timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),

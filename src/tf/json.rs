@@ -19,11 +19,7 @@ use super::value::{Number, Type, Value};
 /// before an attribute was added lacks it); attributes the type does not have are an error.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
     let json = parse(bytes)?;
-    ValueDecoder {
-        ignored: None,
-        path: Vec::new(),
-    }
-    .decode(&json, ty)
+    ValueDecoder::new(None).decode(&json, ty)
 }
 
 /// Like [`decode`], but attributes the type does not have are dropped instead of rejected. Returns the paths of
@@ -31,11 +27,7 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 pub fn decode_lenient(bytes: &[u8], ty: &Type) -> Result<(Value, Vec<String>), CodecError> {
     let json = parse(bytes)?;
     let mut ignored = Vec::new();
-    let value = ValueDecoder {
-        ignored: Some(&mut ignored),
-        path: Vec::new(),
-    }
-    .decode(&json, ty)?;
+    let value = ValueDecoder::new(Some(&mut ignored)).decode(&json, ty)?;
     Ok((value, ignored))
 }
 
@@ -172,6 +164,18 @@ struct ValueDecoder<'a> {
     /// `Some` in lenient mode: where dropped attribute paths go.
     ignored: Option<&'a mut Vec<String>>,
     path: Vec<PathStep>,
+    /// Nesting of containers and of `dynamic` values (which add no path step).
+    depth: usize,
+}
+
+impl<'a> ValueDecoder<'a> {
+    fn new(ignored: Option<&'a mut Vec<String>>) -> ValueDecoder<'a> {
+        ValueDecoder {
+            ignored,
+            path: Vec::new(),
+            depth: 0,
+        }
+    }
 }
 
 /// What a JSON value is, for "expected X, got Y" messages.
@@ -201,13 +205,15 @@ impl ValueDecoder<'_> {
     /// Decodes `json` at the path extended by `step`.
     fn decode_at(&mut self, step: PathStep, json: &Json, ty: &Type) -> Result<Value, CodecError> {
         self.path.push(step);
+        self.depth += 1;
         let result = self.decode(json, ty);
+        self.depth -= 1;
         self.path.pop();
         result
     }
 
     fn decode(&mut self, json: &Json, ty: &Type) -> Result<Value, CodecError> {
-        if self.path.len() > MAX_DEPTH {
+        if self.depth > MAX_DEPTH {
             return Err(self.fail(Problem::TooDeep(MAX_DEPTH)));
         }
         if json.is_null() {
@@ -342,10 +348,12 @@ impl ValueDecoder<'_> {
             return Err(self.fail(Problem::InvalidDynamic("the value is missing".to_string())));
         };
         let ty = type_from_json_value(type_json, 0).map_err(|reason| self.fail(Problem::InvalidType(reason)))?;
-        let value = self.decode(value_json, &ty)?;
+        self.depth += 1;
+        let value = self.decode(value_json, &ty);
+        self.depth -= 1;
         Ok(Value::Dynamic {
             ty,
-            value: Box::new(value),
+            value: Box::new(value?),
         })
     }
 }

@@ -53,7 +53,7 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 /// (a missing one is an error, never a silently incomplete object), and known values at `dynamic` positions are
 /// [`Value::Dynamic`].
 pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
-    let mut out = ByteBuf::with_capacity(256);
+    let mut out = ByteBuf::with_capacity(1024);
     encode_value(&mut out, value, ty, 0)?;
     Ok(out.into_vec())
 }
@@ -357,24 +357,44 @@ fn decode_object(
     let Some(length) = reader.map_length(marker)? else {
         return Err(expected("object", marker));
     };
-    let mut attributes = BTreeMap::new();
+    // Terraform writes attributes sorted, the order of the type's map: walk both in step and look a name up only
+    // when the input strays from that order.
+    let mut next_in_order = attribute_types.iter().peekable();
+    let mut in_order = true;
+    let mut attributes = Vec::with_capacity(length.min(attribute_types.len()));
     for _ in 0..length {
         let name = read_key(reader)?;
-        let Some(attribute_type) = attribute_types.get(name) else {
-            return Err(Problem::UnsupportedAttribute(name.to_owned()).into());
+        let attribute_type = match next_in_order.peek() {
+            Some((expected_name, attribute_type)) if expected_name.as_str() == name => {
+                let attribute_type = *attribute_type;
+                next_in_order.next();
+                attribute_type
+            }
+            _ => {
+                in_order = false;
+                attribute_types
+                    .get(name)
+                    .ok_or_else(|| Problem::UnsupportedAttribute(name.to_owned()))?
+            }
         };
-        if attributes.contains_key(name) {
-            return Err(Problem::DuplicateKey(name.to_owned()).into());
-        }
         let value = decode_value(reader, attribute_type, depth + 1).within(|| PathStep::Attribute(name.to_owned()))?;
-        attributes.insert(name.to_owned(), value);
+        attributes.push((name.to_owned(), value));
     }
-    if attributes.len() != attribute_types.len()
-        && let Some(missing) = attribute_types.keys().find(|name| !attributes.contains_key(*name))
-    {
+    if in_order && attributes.len() == attribute_types.len() {
+        // Every attribute exactly once, already sorted.
+        return Ok(Value::Object(attributes.into_iter().collect()));
+    }
+    let mut by_name = BTreeMap::new();
+    for (name, value) in attributes {
+        if by_name.contains_key(&name) {
+            return Err(Problem::DuplicateKey(name).into());
+        }
+        by_name.insert(name, value);
+    }
+    if let Some(missing) = attribute_types.keys().find(|name| !by_name.contains_key(*name)) {
         return Err(Problem::MissingAttribute(missing.clone()).into());
     }
-    Ok(Value::Object(attributes))
+    Ok(Value::Object(by_name))
 }
 
 /// `[bin(type JSON), value]`: the concrete type travels with the value.
@@ -455,7 +475,8 @@ fn decode_refinements(payload: &[u8], ty: &Type) -> Result<Value, CodecError> {
                 let Some(prefix) = reader.text(value_marker)? else {
                     return Err(invalid_refinement("the string prefix refinement is not a string"));
                 };
-                refinements.string_prefix = Some(prefix.to_owned());
+                // An empty prefix says nothing; go-cty never sends one.
+                refinements.string_prefix = (!prefix.is_empty()).then(|| prefix.to_owned());
             }
             REFINE_NUMBER_LOWER | REFINE_NUMBER_UPPER => {
                 if *ty != Type::Number {
@@ -1025,6 +1046,16 @@ mod tests {
         assert_eq!(error.problem(), &Problem::MissingAttribute("mode".to_string()));
         let error = decode(&hex("81 a5 65 78 74 72 61 c0"), &config_type()).unwrap_err();
         assert_eq!(error.to_string(), "unsupported attribute \"extra\"");
+
+        // Keys in any order decode, but each only once.
+        let ty = Type::object([("a", Type::Bool), ("b", Type::Bool)]);
+        let expected = Value::Object(BTreeMap::from([
+            ("a".to_string(), Value::Bool(true)),
+            ("b".to_string(), Value::Bool(false)),
+        ]));
+        assert_eq!(decode(&hex("82 a1 62 c2 a1 61 c3"), &ty).unwrap(), expected);
+        let error = decode(&hex("82 a1 62 c2 a1 62 c3"), &ty).unwrap_err();
+        assert_eq!(error.problem(), &Problem::DuplicateKey("b".to_string()));
 
         let incomplete = Value::Object(BTreeMap::from([("id".to_string(), Value::Null)]));
         let error = encode(&incomplete, &config_type()).unwrap_err();

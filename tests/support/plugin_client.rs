@@ -511,10 +511,10 @@ impl OutputCapture {
 
     /// Like [`OutputCapture::finish`], but gives up after `timeout` (a grandchild could hold the pipe open).
     async fn finish_within(&mut self, timeout: Duration) -> String {
-        if let Some(reader) = self.reader.as_mut() {
-            if tokio::time::timeout(timeout, reader).await.is_ok() {
-                self.reader = None;
-            }
+        if let Some(reader) = self.reader.as_mut()
+            && tokio::time::timeout(timeout, reader).await.is_ok()
+        {
+            self.reader = None;
         }
         self.snapshot()
     }
@@ -962,7 +962,7 @@ impl ServerCertVerifier for ExactServerCertificate {
     }
 }
 
-/// True when `certificate` is valid for the name go-plugin's client checks (`localhost`).
+/// Checks that `certificate` is valid for the name go-plugin's client verifies (`localhost`), as its SAN must be.
 pub fn certificate_is_valid_for_localhost(certificate: &CertificateDer<'_>) -> Result<(), rustls::Error> {
     let parsed = rustls::server::ParsedCertificate::try_from(certificate)?;
     let localhost = ServerName::try_from(TLS_SERVER_NAME).map_err(|error| rustls::Error::General(error.to_string()))?;

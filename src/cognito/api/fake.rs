@@ -1,0 +1,426 @@
+//! [`FakeCognito`]: an in-memory Cognito for tests of the layers above the API.
+//!
+//! It keeps the real service's semantics where tests depend on them, unlike moto: Update replaces the whole
+//! configuration (it cannot, since every request here is complete, "merge" by accident), ids and secrets are
+//! generated, unknown pools and clients give ResourceNotFoundException, Create respects the per-pool client quota
+//! (LimitExceededException), and a client reports what Cognito reports (a refresh validity of 0 becomes 30 days,
+//! no ExplicitAuthFlows becomes the default trio). Every call is logged with the configuration it carried, and
+//! errors can be queued per operation, either instead of the call or after it took effect (a lost response).
+//!
+//! Input validation is not emulated: that is plan-time validation's job, tested on its own.
+
+// Every call returns `Result<_, ApiError>` like the trait; an error is built once per failed call, so its size
+// (a few strings) costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use aws_smithy_types::DateTime;
+
+use super::mapping::format_timestamp;
+use super::{ApiError, ClientSummary, CognitoApi, Operation};
+use crate::cognito::model::{ClientSettings, RemoteClient, defaults};
+
+/// Cognito's default quota of app clients per user pool.
+const DEFAULT_CLIENT_QUOTA: usize = 1_000;
+/// Real client ids are 26 lowercase alphanumerics; secrets about 51.
+const CLIENT_ID_LENGTH: usize = 26;
+const CLIENT_SECRET_LENGTH: usize = 51;
+/// The fake's clock starts at 2026-01-01T00:00:00Z and advances one second per change, so dates are
+/// deterministic and strictly increasing.
+const CLOCK_START: i64 = 1_767_225_600;
+
+/// One call as the fake received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    pub operation: Operation,
+    pub user_pool_id: String,
+    pub client_id: Option<String>,
+    /// The complete configuration sent with Create and Update.
+    pub settings: Option<ClientSettings>,
+    /// Create's GenerateSecret.
+    pub generate_secret: Option<bool>,
+}
+
+struct QueuedError {
+    error: ApiError,
+    /// The call happens, then the error is returned: the response was lost on the way back.
+    after_effect: bool,
+}
+
+struct State {
+    /// Clients per pool, in creation order (the order ListUserPoolClients reports).
+    pools: BTreeMap<String, Vec<RemoteClient>>,
+    requests: Vec<RecordedRequest>,
+    queued_errors: HashMap<Operation, VecDeque<QueuedError>>,
+    random: fastrand::Rng,
+    clock: i64,
+    client_quota: usize,
+}
+
+impl State {
+    fn tick(&mut self) -> Option<String> {
+        self.clock += 1;
+        format_timestamp(&DateTime::from_secs(self.clock))
+    }
+
+    fn random_text(&mut self, length: usize) -> String {
+        (0..length)
+            .map(|_| self.random.alphanumeric().to_ascii_lowercase())
+            .collect()
+    }
+
+    fn client_mut(&mut self, user_pool_id: &str, client_id: &str) -> Option<&mut RemoteClient> {
+        self.pools
+            .get_mut(user_pool_id)?
+            .iter_mut()
+            .find(|client| client.client_id == client_id)
+    }
+}
+
+/// An in-memory Cognito with real semantics; see the module documentation.
+pub struct FakeCognito {
+    state: Mutex<State>,
+}
+
+impl Default for FakeCognito {
+    fn default() -> Self {
+        FakeCognito::new()
+    }
+}
+
+/// What Cognito stores and reports for a requested configuration.
+fn as_cognito_reports(settings: &ClientSettings) -> ClientSettings {
+    let mut reported = settings.clone();
+    if reported.refresh_token_validity == 0 {
+        reported.refresh_token_validity = defaults::refresh_token_validity(reported.token_validity_units.refresh_token);
+    }
+    if reported.explicit_auth_flows.is_empty() {
+        reported.explicit_auth_flows = defaults::explicit_auth_flows();
+    }
+    reported
+}
+
+fn not_found(operation: Operation, user_pool_id: &str, client_id: Option<&str>, what: &str) -> ApiError {
+    ApiError::from_service(
+        operation,
+        user_pool_id,
+        client_id,
+        "ResourceNotFoundException",
+        what,
+        400,
+    )
+}
+
+fn pool_not_found(operation: Operation, user_pool_id: &str, client_id: Option<&str>) -> ApiError {
+    not_found(
+        operation,
+        user_pool_id,
+        client_id,
+        &format!("User pool {user_pool_id} does not exist."),
+    )
+}
+
+impl FakeCognito {
+    /// A Cognito without user pools.
+    pub fn new() -> FakeCognito {
+        FakeCognito {
+            state: Mutex::new(State {
+                pools: BTreeMap::new(),
+                requests: Vec::new(),
+                queued_errors: HashMap::new(),
+                random: fastrand::Rng::with_seed(0x00c0_9a17),
+                clock: CLOCK_START,
+                client_quota: DEFAULT_CLIENT_QUOTA,
+            }),
+        }
+    }
+
+    /// Adds an empty user pool.
+    pub fn with_user_pool(self, user_pool_id: &str) -> FakeCognito {
+        self.add_user_pool(user_pool_id);
+        self
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panicking test thread must not hide the fake's state from the others.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn add_user_pool(&self, user_pool_id: &str) {
+        self.state().pools.entry(user_pool_id.to_string()).or_default();
+    }
+
+    /// Deletes a user pool and its clients, as if done outside Terraform.
+    pub fn remove_user_pool(&self, user_pool_id: &str) {
+        self.state().pools.remove(user_pool_id);
+    }
+
+    /// How many clients one pool may hold before Create fails with LimitExceededException.
+    pub fn set_client_quota(&self, quota: usize) {
+        self.state().client_quota = quota;
+    }
+
+    /// Creates a client directly (not logged as a request), e.g. one to import. Adds the pool if needed.
+    pub fn insert_client(&self, user_pool_id: &str, settings: &ClientSettings, generate_secret: bool) -> RemoteClient {
+        let mut state = self.state();
+        let client = new_client(&mut state, user_pool_id, settings, generate_secret);
+        state
+            .pools
+            .entry(user_pool_id.to_string())
+            .or_default()
+            .push(client.clone());
+        client
+    }
+
+    /// A client as Describe would report it, without logging a request.
+    pub fn client(&self, user_pool_id: &str, client_id: &str) -> Option<RemoteClient> {
+        self.state()
+            .client_mut(user_pool_id, client_id)
+            .map(|client| client.clone())
+    }
+
+    /// A pool's clients in creation order.
+    pub fn clients(&self, user_pool_id: &str) -> Vec<RemoteClient> {
+        self.state().pools.get(user_pool_id).cloned().unwrap_or_default()
+    }
+
+    /// Changes a client outside Terraform (drift). Returns false when there is no such client.
+    pub fn edit_client(&self, user_pool_id: &str, client_id: &str, edit: impl FnOnce(&mut ClientSettings)) -> bool {
+        let mut state = self.state();
+        let modified = state.tick();
+        let Some(client) = state.client_mut(user_pool_id, client_id) else {
+            return false;
+        };
+        edit(&mut client.settings);
+        client.settings = as_cognito_reports(&client.settings);
+        client.last_modified_date = modified;
+        true
+    }
+
+    /// Deletes a client outside Terraform. Returns false when there was no such client.
+    pub fn remove_client(&self, user_pool_id: &str, client_id: &str) -> bool {
+        let mut state = self.state();
+        let Some(clients) = state.pools.get_mut(user_pool_id) else {
+            return false;
+        };
+        let before = clients.len();
+        clients.retain(|client| client.client_id != client_id);
+        clients.len() != before
+    }
+
+    /// The next call of `operation` fails with `error` and has no effect.
+    pub fn fail_next(&self, operation: Operation, error: ApiError) {
+        self.queue_error(
+            operation,
+            QueuedError {
+                error,
+                after_effect: false,
+            },
+        );
+    }
+
+    /// The next call of `operation` takes effect, then fails with `error`: the response was lost, as with
+    /// [`super::ErrorKind::Ambiguous`] errors.
+    pub fn fail_next_after_effect(&self, operation: Operation, error: ApiError) {
+        self.queue_error(
+            operation,
+            QueuedError {
+                error,
+                after_effect: true,
+            },
+        );
+    }
+
+    fn queue_error(&self, operation: Operation, queued: QueuedError) {
+        self.state()
+            .queued_errors
+            .entry(operation)
+            .or_default()
+            .push_back(queued);
+    }
+
+    /// Every call so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state().requests.clone()
+    }
+
+    /// The calls of one operation so far, in order.
+    pub fn requests_of(&self, operation: Operation) -> Vec<RecordedRequest> {
+        self.state()
+            .requests
+            .iter()
+            .filter(|request| request.operation == operation)
+            .cloned()
+            .collect()
+    }
+
+    pub fn clear_requests(&self) {
+        self.state().requests.clear();
+    }
+
+    /// Logs the call and takes the error queued for it, if any.
+    fn receive(&self, request: RecordedRequest) -> Option<QueuedError> {
+        let mut state = self.state();
+        let queued = state
+            .queued_errors
+            .get_mut(&request.operation)
+            .and_then(VecDeque::pop_front);
+        state.requests.push(request);
+        queued
+    }
+
+    /// Runs one call with the queued-error rules: an error queued "instead" stops the call; one queued "after
+    /// effect" replaces its result.
+    fn call<T>(
+        &self,
+        request: RecordedRequest,
+        run: impl FnOnce(&mut State) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        match self.receive(request) {
+            Some(QueuedError {
+                error,
+                after_effect: false,
+            }) => Err(error),
+            Some(QueuedError {
+                error,
+                after_effect: true,
+            }) => {
+                // Whatever the call did stays done; its result is lost.
+                let _lost = run(&mut self.state());
+                Err(error)
+            }
+            None => run(&mut self.state()),
+        }
+    }
+}
+
+fn new_client(state: &mut State, user_pool_id: &str, settings: &ClientSettings, generate_secret: bool) -> RemoteClient {
+    let created = state.tick();
+    RemoteClient {
+        user_pool_id: user_pool_id.to_string(),
+        client_id: state.random_text(CLIENT_ID_LENGTH),
+        client_secret: generate_secret.then(|| state.random_text(CLIENT_SECRET_LENGTH)),
+        settings: as_cognito_reports(settings),
+        creation_date: created.clone(),
+        last_modified_date: created,
+    }
+}
+
+fn request(operation: Operation, user_pool_id: &str, client_id: Option<&str>) -> RecordedRequest {
+    RecordedRequest {
+        operation,
+        user_pool_id: user_pool_id.to_string(),
+        client_id: client_id.map(str::to_string),
+        settings: None,
+        generate_secret: None,
+    }
+}
+
+#[async_trait]
+impl CognitoApi for FakeCognito {
+    async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
+        self.call(request(Operation::Describe, user_pool_id, Some(client_id)), |state| {
+            Ok(state.client_mut(user_pool_id, client_id).map(|client| client.clone()))
+        })
+    }
+
+    async fn create(
+        &self,
+        user_pool_id: &str,
+        settings: &ClientSettings,
+        generate_secret: bool,
+    ) -> Result<RemoteClient, ApiError> {
+        let operation = Operation::Create;
+        let recorded = RecordedRequest {
+            settings: Some(settings.clone()),
+            generate_secret: Some(generate_secret),
+            ..request(operation, user_pool_id, None)
+        };
+        self.call(recorded, |state| {
+            let quota = state.client_quota;
+            match state.pools.get(user_pool_id) {
+                None => return Err(pool_not_found(operation, user_pool_id, None)),
+                Some(clients) if clients.len() >= quota => {
+                    return Err(ApiError::from_service(
+                        operation,
+                        user_pool_id,
+                        None,
+                        "LimitExceededException",
+                        format!("The user pool already has {quota} app clients."),
+                        400,
+                    ));
+                }
+                Some(_) => {}
+            }
+            let client = new_client(state, user_pool_id, settings, generate_secret);
+            state
+                .pools
+                .entry(user_pool_id.to_string())
+                .or_default()
+                .push(client.clone());
+            Ok(client)
+        })
+    }
+
+    async fn update(
+        &self,
+        user_pool_id: &str,
+        client_id: &str,
+        settings: &ClientSettings,
+    ) -> Result<RemoteClient, ApiError> {
+        let operation = Operation::Update;
+        let recorded = RecordedRequest {
+            settings: Some(settings.clone()),
+            ..request(operation, user_pool_id, Some(client_id))
+        };
+        self.call(recorded, |state| {
+            if !state.pools.contains_key(user_pool_id) {
+                return Err(pool_not_found(operation, user_pool_id, Some(client_id)));
+            }
+            let modified = state.tick();
+            let Some(client) = state.client_mut(user_pool_id, client_id) else {
+                return Err(not_found(
+                    operation,
+                    user_pool_id,
+                    Some(client_id),
+                    &format!("Client {client_id} does not exist."),
+                ));
+            };
+            // A full replace: nothing of the previous configuration survives.
+            client.settings = as_cognito_reports(settings);
+            client.last_modified_date = modified;
+            Ok(client.clone())
+        })
+    }
+
+    async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError> {
+        self.call(request(Operation::Delete, user_pool_id, Some(client_id)), |state| {
+            if let Some(clients) = state.pools.get_mut(user_pool_id) {
+                clients.retain(|client| client.client_id != client_id);
+            }
+            Ok(())
+        })
+    }
+
+    async fn list(&self, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError> {
+        let operation = Operation::List;
+        self.call(request(operation, user_pool_id, None), |state| {
+            match state.pools.get(user_pool_id) {
+                None => Err(pool_not_found(operation, user_pool_id, None)),
+                Some(clients) => Ok(clients
+                    .iter()
+                    .map(|client| ClientSummary {
+                        client_id: client.client_id.clone(),
+                        name: client.settings.name.clone(),
+                    })
+                    .collect()),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

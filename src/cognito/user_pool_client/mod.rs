@@ -1,0 +1,326 @@
+//! The `cognito_user_pool_client` resource: schema, plan, apply, read and import of one app client.
+//!
+//! - Plan ([`plan`]): configuration plus Cognito's defaults, so what the plan shows is what will exist.
+//! - Apply: one CreateUserPoolClient, or one full UpdateUserPoolClient (never a partial one: Cognito resets
+//!   whatever a request leaves out), or no request at all when nothing changed.
+//! - Read ([`state`]): DescribeUserPoolClient, keeping the configuration's form where Cognito's answer means the
+//!   same, so normalised defaults never show as a diff.
+
+pub mod plan;
+pub mod schema;
+pub mod state;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::ApiSource;
+use super::api::{ApiError, CognitoApi};
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::tf::resource::{
+    ApplyRequest, Context, ImportedObject, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
+};
+use crate::tf::schema::Schema;
+use crate::tf::value::Value;
+use schema::attr;
+use state::get;
+
+pub struct UserPoolClientResource {
+    schema: Schema,
+    apis: Arc<dyn ApiSource>,
+}
+
+impl UserPoolClientResource {
+    pub fn new(apis: Arc<dyn ApiSource>) -> UserPoolClientResource {
+        UserPoolClientResource {
+            schema: schema::schema(),
+            apis,
+        }
+    }
+
+    async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+        self.apis.api().await
+    }
+}
+
+/// Runs an AWS call unless Terraform asked us to stop (StopProvider); the call, its retries and backoff waits are
+/// dropped at once then.
+async fn unless_stopped<T>(
+    ctx: &Context,
+    operation: &str,
+    call: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, Diagnostics> {
+    tokio::select! {
+        result = call => result.map_err(|error| api_diagnostics(&error)),
+        () = ctx.cancelled.cancelled() => Err(Diagnostic::error(
+            "Interrupted",
+            format!("{operation} was cancelled because Terraform is stopping."),
+        ).into()),
+    }
+}
+
+/// An AWS error as the user should see it: operation, pool, client, code, message, and what to do.
+pub fn api_diagnostics(error: &ApiError) -> Diagnostics {
+    let mut detail = error.to_string();
+    if let Some(hint) = error.hint() {
+        detail.push_str("\n\n");
+        detail.push_str(hint);
+    }
+    Diagnostic::error(format!("Cognito {} failed", error.operation), detail).into()
+}
+
+fn internal(detail: impl std::fmt::Display) -> Diagnostics {
+    Diagnostic::error(
+        "Provider internal error",
+        format!("{detail}. This is a bug in the provider; please report it."),
+    )
+    .into()
+}
+
+fn required_string(value: &Value, name: &str) -> Result<String, Diagnostics> {
+    get(value, name)
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| internal(format!("{name} is not a known string")))
+}
+
+/// Parses `POOL_ID/CLIENT_ID`.
+pub fn parse_import_id(id: &str) -> Result<(String, String), Diagnostics> {
+    match id.split('/').collect::<Vec<_>>().as_slice() {
+        [pool, client] if !pool.is_empty() && !client.is_empty() && pool.contains('_') => {
+            Ok((pool.to_string(), client.to_string()))
+        }
+        _ => Err(Diagnostic::error(
+            "Invalid import ID",
+            format!(
+                "{id:?} is not a valid import ID. Use USER_POOL_ID/CLIENT_ID, for example \
+                 us-east-1_AbCdEfGhI/1example23456789abcdefghij."
+            ),
+        )
+        .into()),
+    }
+}
+
+#[async_trait]
+impl Resource for UserPoolClientResource {
+    fn type_name(&self) -> &'static str {
+        schema::TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
+        PlanResponse {
+            planned: plan::plan(&request.prior, &request.config),
+            requires_replace: plan::requires_replace(),
+            planned_private: request.prior_private,
+            diagnostics: Diagnostics::new(),
+        }
+    }
+
+    async fn apply(&self, ctx: &Context, request: ApplyRequest) -> StateResponse {
+        let mut response = StateResponse {
+            new_state: request.prior.clone(),
+            private: request.planned_private.clone(),
+            diagnostics: Diagnostics::new(),
+        };
+        let settings = match state::settings_from_value(&request.planned) {
+            Ok(settings) => settings,
+            Err(problem) => {
+                response
+                    .diagnostics
+                    .extend(internal(format!("the planned value is incomplete: {problem}")));
+                return response;
+            }
+        };
+        let api = match self.api().await {
+            Ok(api) => api,
+            Err(diagnostics) => {
+                response.diagnostics.extend(diagnostics);
+                return response;
+            }
+        };
+        let user_pool_id = match required_string(&request.planned, attr::USER_POOL_ID) {
+            Ok(id) => id,
+            Err(diagnostics) => {
+                response.diagnostics.extend(diagnostics);
+                return response;
+            }
+        };
+
+        if request.prior.is_null() {
+            let generate_secret = get(&request.planned, attr::GENERATE_SECRET).as_bool().unwrap_or(false);
+            // Create is not idempotent: it is not raced against StopProvider, so a client that Cognito created is
+            // never lost from state.
+            match api.create(&user_pool_id, &settings, generate_secret).await {
+                Ok(created) => {
+                    tracing::info!(user_pool_id, client_id = %created.client_id, "created app client");
+                    response.new_state = state::state_from_remote(&created, &request.planned);
+                }
+                Err(error) => {
+                    response.new_state = Value::Null;
+                    response.diagnostics.extend(api_diagnostics(&error));
+                }
+            }
+            return response;
+        }
+
+        let Value::Object(planned_attributes) = &request.planned else {
+            response
+                .diagnostics
+                .extend(internal("the planned value is not an object"));
+            return response;
+        };
+        if !plan::configuration_differs(planned_attributes, &request.prior) {
+            // Nothing to send: every write counts against Cognito's 5-per-second quota.
+            response.new_state = request.prior.clone();
+            return response;
+        }
+        let client_id = match required_string(&request.prior, attr::ID) {
+            Ok(id) => id,
+            Err(diagnostics) => {
+                response.diagnostics.extend(diagnostics);
+                return response;
+            }
+        };
+        match unless_stopped(
+            ctx,
+            "UpdateUserPoolClient",
+            api.update(&user_pool_id, &client_id, &settings),
+        )
+        .await
+        {
+            Ok(updated) => {
+                tracing::info!(user_pool_id, client_id, "updated app client");
+                let mut new_state = state::state_from_remote(&updated, &request.planned);
+                keep_secret_if_not_reported(&mut new_state, &request.prior);
+                response.new_state = new_state;
+            }
+            Err(diagnostics) => response.diagnostics.extend(diagnostics),
+        }
+        response
+    }
+
+    async fn delete(&self, ctx: &Context, prior: &Value, _private: &[u8]) -> Diagnostics {
+        let (user_pool_id, client_id) = match (
+            required_string(prior, attr::USER_POOL_ID),
+            required_string(prior, attr::ID),
+        ) {
+            (Ok(pool), Ok(client)) => (pool, client),
+            (Err(diagnostics), _) | (_, Err(diagnostics)) => return diagnostics,
+        };
+        let api = match self.api().await {
+            Ok(api) => api,
+            Err(diagnostics) => return diagnostics,
+        };
+        match unless_stopped(ctx, "DeleteUserPoolClient", api.delete(&user_pool_id, &client_id)).await {
+            Ok(()) => {
+                tracing::info!(user_pool_id, client_id, "deleted app client");
+                Diagnostics::new()
+            }
+            Err(diagnostics) => diagnostics,
+        }
+    }
+
+    async fn read(&self, ctx: &Context, request: ReadRequest) -> StateResponse {
+        let mut response = StateResponse {
+            new_state: request.state.clone(),
+            private: request.private,
+            diagnostics: Diagnostics::new(),
+        };
+        let (user_pool_id, client_id) = match (
+            required_string(&request.state, attr::USER_POOL_ID),
+            required_string(&request.state, attr::ID),
+        ) {
+            (Ok(pool), Ok(client)) => (pool, client),
+            (Err(diagnostics), _) | (_, Err(diagnostics)) => {
+                response.diagnostics.extend(diagnostics);
+                return response;
+            }
+        };
+        let api = match self.api().await {
+            Ok(api) => api,
+            Err(diagnostics) => {
+                response.diagnostics.extend(diagnostics);
+                return response;
+            }
+        };
+        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await {
+            Ok(Some(remote)) => {
+                let mut new_state = state::state_from_remote(&remote, &request.state);
+                keep_secret_if_not_reported(&mut new_state, &request.state);
+                response.new_state = new_state;
+            }
+            Ok(None) => {
+                response.new_state = Value::Null;
+                response.diagnostics.push(
+                    Diagnostic::warning(
+                        "App client no longer exists",
+                        format!(
+                            "The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform; \
+                             it is removed from the state and the plan will create it again."
+                        ),
+                    )
+                    .at(AttributePath::root()),
+                );
+            }
+            Err(diagnostics) => response.diagnostics.extend(diagnostics),
+        }
+        response
+    }
+
+    async fn import(&self, ctx: &Context, id: &str) -> Result<Vec<ImportedObject>, Diagnostics> {
+        let (user_pool_id, client_id) = parse_import_id(id)?;
+        let api = self.api().await?;
+        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await? {
+            Some(remote) => Ok(vec![ImportedObject {
+                state: state::state_from_remote(&remote, &Value::Null),
+                private: Vec::new(),
+            }]),
+            None => Err(Diagnostic::error(
+                "App client not found",
+                format!("There is no app client {client_id} in user pool {user_pool_id} (or no such pool)."),
+            )
+            .into()),
+        }
+    }
+}
+
+/// Some Cognito answers leave the secret out; it does not change without a replacement, so keep the known one.
+fn keep_secret_if_not_reported(new_state: &mut Value, prior: &Value) {
+    if let Value::Object(attributes) = new_state
+        && attributes.get(attr::CLIENT_SECRET).is_none_or(Value::is_null)
+        && let Some(secret @ Value::String(_)) = prior.attribute(attr::CLIENT_SECRET)
+    {
+        attributes.insert(attr::CLIENT_SECRET.to_string(), secret.clone());
+        attributes.insert(attr::GENERATE_SECRET.to_string(), Value::Bool(true));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_ids_need_pool_and_client() {
+        assert_eq!(
+            parse_import_id("us-east-1_abc/123").unwrap(),
+            ("us-east-1_abc".to_string(), "123".to_string())
+        );
+        for bad in ["", "us-east-1_abc", "us-east-1_abc/", "/123", "a/b/c", "pool/123"] {
+            let diagnostics = parse_import_id(bad).unwrap_err();
+            assert!(
+                diagnostics
+                    .iter()
+                    .next()
+                    .unwrap()
+                    .detail
+                    .contains("USER_POOL_ID/CLIENT_ID"),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The `cognito_user_pool_client` schema. Attribute names follow HashiCorp's `aws_cognito_user_pool_client`, so
+//! a configuration ports by renaming the resource type.
+
+use crate::tf::schema::{Attribute, Block, NestedBlock, Schema};
+use crate::tf::value::Type;
+
+pub const TYPE_NAME: &str = "cognito_user_pool_client";
+pub const SCHEMA_VERSION: i64 = 0;
+
+pub mod attr {
+    pub const ID: &str = "id";
+    pub const USER_POOL_ID: &str = "user_pool_id";
+    pub const NAME: &str = "name";
+    pub const GENERATE_SECRET: &str = "generate_secret";
+    pub const CLIENT_SECRET: &str = "client_secret";
+    pub const ACCESS_TOKEN_VALIDITY: &str = "access_token_validity";
+    pub const ID_TOKEN_VALIDITY: &str = "id_token_validity";
+    pub const REFRESH_TOKEN_VALIDITY: &str = "refresh_token_validity";
+    pub const AUTH_SESSION_VALIDITY: &str = "auth_session_validity";
+    pub const TOKEN_VALIDITY_UNITS: &str = "token_validity_units";
+    pub const ALLOWED_OAUTH_FLOWS: &str = "allowed_oauth_flows";
+    pub const ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT: &str = "allowed_oauth_flows_user_pool_client";
+    pub const ALLOWED_OAUTH_SCOPES: &str = "allowed_oauth_scopes";
+    pub const CALLBACK_URLS: &str = "callback_urls";
+    pub const LOGOUT_URLS: &str = "logout_urls";
+    pub const DEFAULT_REDIRECT_URI: &str = "default_redirect_uri";
+    pub const ENABLE_TOKEN_REVOCATION: &str = "enable_token_revocation";
+    pub const ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA: &str = "enable_propagate_additional_user_context_data";
+    pub const EXPLICIT_AUTH_FLOWS: &str = "explicit_auth_flows";
+    pub const PREVENT_USER_EXISTENCE_ERRORS: &str = "prevent_user_existence_errors";
+    pub const READ_ATTRIBUTES: &str = "read_attributes";
+    pub const WRITE_ATTRIBUTES: &str = "write_attributes";
+    pub const SUPPORTED_IDENTITY_PROVIDERS: &str = "supported_identity_providers";
+    pub const ANALYTICS_CONFIGURATION: &str = "analytics_configuration";
+    pub const REFRESH_TOKEN_ROTATION: &str = "refresh_token_rotation";
+    pub const CREATION_DATE: &str = "creation_date";
+    pub const LAST_MODIFIED_DATE: &str = "last_modified_date";
+
+    pub const ACCESS_TOKEN: &str = "access_token";
+    pub const ID_TOKEN: &str = "id_token";
+    pub const REFRESH_TOKEN: &str = "refresh_token";
+
+    pub const APPLICATION_ARN: &str = "application_arn";
+    pub const APPLICATION_ID: &str = "application_id";
+    pub const EXTERNAL_ID: &str = "external_id";
+    pub const ROLE_ARN: &str = "role_arn";
+    pub const USER_DATA_SHARED: &str = "user_data_shared";
+
+    pub const FEATURE: &str = "feature";
+    pub const RETRY_GRACE_PERIOD_SECONDS: &str = "retry_grace_period_seconds";
+
+    /// The attributes that take a set of strings.
+    pub const STRING_SETS: [&str; 8] = [
+        ALLOWED_OAUTH_FLOWS,
+        ALLOWED_OAUTH_SCOPES,
+        CALLBACK_URLS,
+        LOGOUT_URLS,
+        EXPLICIT_AUTH_FLOWS,
+        READ_ATTRIBUTES,
+        WRITE_ATTRIBUTES,
+        SUPPORTED_IDENTITY_PROVIDERS,
+    ];
+}
+
+pub fn schema() -> Schema {
+    use attr::*;
+    let strings = || Type::set(Type::String);
+    let units = Block::new("Units of the three token validity numbers. Leave the block out for Cognito's units.")
+        .attribute(Attribute::optional_computed(
+            ACCESS_TOKEN,
+            Type::String,
+            "Unit of `access_token_validity`: `seconds`, `minutes`, `hours` or `days`. Default: `hours`.",
+        ))
+        .attribute(Attribute::optional_computed(
+            ID_TOKEN,
+            Type::String,
+            "Unit of `id_token_validity`: `seconds`, `minutes`, `hours` or `days`. Default: `hours`.",
+        ))
+        .attribute(Attribute::optional_computed(
+            REFRESH_TOKEN,
+            Type::String,
+            "Unit of `refresh_token_validity`: `seconds`, `minutes`, `hours` or `days`. Default: `days`.",
+        ));
+    let analytics = Block::new("Amazon Pinpoint analytics for this client. Leave the block out for none.")
+        .attribute(Attribute::optional(
+            APPLICATION_ARN,
+            Type::String,
+            "ARN of the Pinpoint project. Cognito then supplies the role; give either this or `application_id`.",
+        ))
+        .attribute(Attribute::optional(
+            APPLICATION_ID,
+            Type::String,
+            "ID of the Pinpoint project; needs `role_arn` and `external_id`.",
+        ))
+        .attribute(Attribute::optional(
+            EXTERNAL_ID,
+            Type::String,
+            "External ID of `role_arn`'s trust policy.",
+        ))
+        .attribute(Attribute::optional_computed(
+            ROLE_ARN,
+            Type::String,
+            "ARN of the IAM role Cognito assumes to publish events. Set by Cognito when `application_arn` is used.",
+        ))
+        .attribute(Attribute::optional_computed(
+            USER_DATA_SHARED,
+            Type::Bool,
+            "Whether user data is included in the events. Default: `false`.",
+        ));
+    let rotation = Block::new("Refresh-token rotation. Leave the block out to keep rotation disabled.")
+        .attribute(Attribute::required(
+            FEATURE,
+            Type::String,
+            "`ENABLED` or `DISABLED`. With rotation enabled, refresh tokens are used through \
+             GetTokensFromRefreshToken, which returns a new refresh token each time.",
+        ))
+        .attribute(Attribute::optional(
+            RETRY_GRACE_PERIOD_SECONDS,
+            Type::Number,
+            "How long, 0–60 seconds, the previous refresh token stays valid after rotation. Default: 0.",
+        ));
+
+    let block = Block::new(
+        "An app client of an Amazon Cognito user pool. Every argument left out takes Cognito's default, and \
+         removing an argument resets it to that default in Cognito.",
+    )
+    .attribute(Attribute::computed(ID, Type::String, "The client ID."))
+    .attribute(Attribute::required(
+        USER_POOL_ID,
+        Type::String,
+        "ID of the user pool the client belongs to. Changing it creates a new client.",
+    ))
+    .attribute(Attribute::required(
+        NAME,
+        Type::String,
+        "Name of the client, 1–128 characters of `[\\w\\s+=,.@-]`.",
+    ))
+    .attribute(Attribute::optional_computed(
+        GENERATE_SECRET,
+        Type::Bool,
+        "Whether the client has a secret (a confidential client). Changing it creates a new client. Default: `false`.",
+    ))
+    .attribute(
+        Attribute::computed(
+            CLIENT_SECRET,
+            Type::String,
+            "The client secret, when `generate_secret` is `true`; null otherwise.",
+        )
+        .sensitive(),
+    )
+    .attribute(Attribute::optional_computed(
+        ACCESS_TOKEN_VALIDITY,
+        Type::Number,
+        "Lifetime of access tokens, in `token_validity_units.access_token` (5 minutes to 1 day). Default: 1 hour.",
+    ))
+    .attribute(Attribute::optional_computed(
+        ID_TOKEN_VALIDITY,
+        Type::Number,
+        "Lifetime of ID tokens, in `token_validity_units.id_token` (5 minutes to 1 day). Default: 1 hour.",
+    ))
+    .attribute(Attribute::optional_computed(
+        REFRESH_TOKEN_VALIDITY,
+        Type::Number,
+        "Lifetime of refresh tokens, in `token_validity_units.refresh_token` (60 minutes to 10 years). \
+         Default: 30 days.",
+    ))
+    .attribute(Attribute::optional_computed(
+        AUTH_SESSION_VALIDITY,
+        Type::Number,
+        "Minutes (3–15) an authentication session token stays valid between challenges. Default: 3.",
+    ))
+    .attribute(Attribute::optional_computed(
+        ALLOWED_OAUTH_FLOWS,
+        strings(),
+        "OAuth grant types: `code`, `implicit`, `client_credentials`. Default: none.",
+    ))
+    .attribute(Attribute::optional_computed(
+        ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT,
+        Type::Bool,
+        "Whether the client may use the OAuth settings (flows, scopes, URLs). Default: `false`.",
+    ))
+    .attribute(Attribute::optional_computed(
+        ALLOWED_OAUTH_SCOPES,
+        strings(),
+        "OAuth scopes: `phone`, `email`, `openid`, `profile`, `aws.cognito.signin.user.admin`, or custom \
+         `<resource-server>/<scope>` scopes. Default: none.",
+    ))
+    .attribute(Attribute::optional_computed(
+        CALLBACK_URLS,
+        strings(),
+        "Allowed redirect (callback) URLs after sign-in, at most 100. Default: none.",
+    ))
+    .attribute(Attribute::optional_computed(
+        LOGOUT_URLS,
+        strings(),
+        "Allowed sign-out URLs, at most 100. Default: none.",
+    ))
+    .attribute(Attribute::optional(
+        DEFAULT_REDIRECT_URI,
+        Type::String,
+        "Default redirect URL; must be one of `callback_urls`. Default: none.",
+    ))
+    .attribute(Attribute::optional_computed(
+        ENABLE_TOKEN_REVOCATION,
+        Type::Bool,
+        "Whether refresh tokens of this client can be revoked. Default: `true`.",
+    ))
+    .attribute(Attribute::optional_computed(
+        ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA,
+        Type::Bool,
+        "Whether the client passes the user's IP address and device data to threat protection; needs a \
+         client secret. Default: `false`.",
+    ))
+    .attribute(Attribute::optional_computed(
+        EXPLICIT_AUTH_FLOWS,
+        strings(),
+        "Authentication flows (`ALLOW_USER_SRP_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`, …). Default: \
+         `ALLOW_CUSTOM_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`, `ALLOW_USER_SRP_AUTH`.",
+    ))
+    .attribute(Attribute::optional_computed(
+        PREVENT_USER_EXISTENCE_ERRORS,
+        Type::String,
+        "`ENABLED` hides whether a user exists in authentication errors; `LEGACY` reveals it. Default: `LEGACY`.",
+    ))
+    .attribute(Attribute::optional_computed(
+        READ_ATTRIBUTES,
+        strings(),
+        "User attributes the client can read. Default (empty): all standard attributes.",
+    ))
+    .attribute(Attribute::optional_computed(
+        WRITE_ATTRIBUTES,
+        strings(),
+        "User attributes the client can write. Default (empty): all writable standard attributes; an empty set \
+         cannot mean \"none\".",
+    ))
+    .attribute(Attribute::optional_computed(
+        SUPPORTED_IDENTITY_PROVIDERS,
+        strings(),
+        "Identity providers the client may use, e.g. `COGNITO` or the name of a SAML/OIDC/social provider of the \
+         pool. Default: none.",
+    ))
+    .attribute(Attribute::computed(
+        CREATION_DATE,
+        Type::String,
+        "When the client was created (RFC 3339), where Cognito reports it.",
+    ))
+    .attribute(Attribute::computed(
+        LAST_MODIFIED_DATE,
+        Type::String,
+        "When the client was last changed (RFC 3339), where Cognito reports it.",
+    ))
+    .block(NestedBlock::list_max_one(TOKEN_VALIDITY_UNITS, units))
+    .block(NestedBlock::list_max_one(ANALYTICS_CONFIGURATION, analytics))
+    .block(NestedBlock::list_max_one(REFRESH_TOKEN_ROTATION, rotation));
+    Schema::new(SCHEMA_VERSION, block)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_has_no_problems_and_every_attribute_is_described() {
+        let schema = schema();
+        assert_eq!(schema.problems(), Vec::<String>::new());
+        assert_eq!(schema.block.attributes.len(), 24);
+        assert_eq!(schema.block.blocks.len(), 3);
+        assert!(schema.block.find_attribute(attr::CLIENT_SECRET).unwrap().sensitive);
+    }
+}

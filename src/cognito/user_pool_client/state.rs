@@ -1,0 +1,363 @@
+//! Conversions between the resource's Terraform values and the typed model.
+//!
+//! Reading keeps the *form* the user chose wherever Cognito's answer means the same thing: a units block left out
+//! stays out while Cognito reports its default units, rotation left out stays out while Cognito reports it
+//! disabled. Any real difference is reported as it is, so drift shows in the plan.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::schema::attr;
+use crate::cognito::model::{
+    AnalyticsConfiguration, ClientSettings, RefreshTokenRotation, RemoteClient, TimeUnit, TokenValidityUnits, defaults,
+};
+use crate::tf::value::Value;
+
+pub(crate) fn get<'a>(object: &'a Value, name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    object.attribute(name).unwrap_or(&NULL)
+}
+
+/// The single element of a `list_max_one` block, if present.
+pub(crate) fn block<'a>(object: &'a Value, name: &str) -> Option<&'a Value> {
+    get(object, name).as_elements().and_then(<[Value]>::first)
+}
+
+pub(crate) fn string_set(values: &BTreeSet<String>) -> Value {
+    Value::Set(values.iter().map(|v| Value::string(v.clone())).collect())
+}
+
+fn optional_string(value: &Option<String>) -> Value {
+    value.as_ref().map_or(Value::Null, |v| Value::string(v.clone()))
+}
+
+/// The Terraform state for what Cognito reports, keeping `prior`'s form where it means the same.
+pub fn state_from_remote(remote: &RemoteClient, prior: &Value) -> Value {
+    let settings = &remote.settings;
+    let mut state = BTreeMap::new();
+    let mut put = |name: &str, value: Value| {
+        state.insert(name.to_string(), value);
+    };
+    put(attr::ID, Value::string(remote.client_id.clone()));
+    put(attr::USER_POOL_ID, Value::string(remote.user_pool_id.clone()));
+    put(attr::NAME, Value::string(settings.name.clone()));
+    put(attr::GENERATE_SECRET, Value::Bool(remote.client_secret.is_some()));
+    put(attr::CLIENT_SECRET, optional_string(&remote.client_secret));
+    put(attr::ACCESS_TOKEN_VALIDITY, Value::int(settings.access_token_validity));
+    put(attr::ID_TOKEN_VALIDITY, Value::int(settings.id_token_validity));
+    put(
+        attr::REFRESH_TOKEN_VALIDITY,
+        Value::int(settings.refresh_token_validity),
+    );
+    put(attr::AUTH_SESSION_VALIDITY, Value::int(settings.auth_session_validity));
+    put(attr::ALLOWED_OAUTH_FLOWS, string_set(&settings.allowed_oauth_flows));
+    put(
+        attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT,
+        Value::Bool(settings.allowed_oauth_flows_user_pool_client),
+    );
+    put(attr::ALLOWED_OAUTH_SCOPES, string_set(&settings.allowed_oauth_scopes));
+    put(attr::CALLBACK_URLS, string_set(&settings.callback_urls));
+    put(attr::LOGOUT_URLS, string_set(&settings.logout_urls));
+    put(
+        attr::DEFAULT_REDIRECT_URI,
+        optional_string(&settings.default_redirect_uri),
+    );
+    put(
+        attr::ENABLE_TOKEN_REVOCATION,
+        Value::Bool(settings.enable_token_revocation),
+    );
+    put(
+        attr::ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA,
+        Value::Bool(settings.enable_propagate_additional_user_context_data),
+    );
+    put(attr::EXPLICIT_AUTH_FLOWS, string_set(&settings.explicit_auth_flows));
+    put(
+        attr::PREVENT_USER_EXISTENCE_ERRORS,
+        Value::string(settings.prevent_user_existence_errors.clone()),
+    );
+    put(attr::READ_ATTRIBUTES, string_set(&settings.read_attributes));
+    put(attr::WRITE_ATTRIBUTES, string_set(&settings.write_attributes));
+    put(
+        attr::SUPPORTED_IDENTITY_PROVIDERS,
+        string_set(&settings.supported_identity_providers),
+    );
+    put(attr::CREATION_DATE, optional_string(&remote.creation_date));
+    put(attr::LAST_MODIFIED_DATE, optional_string(&remote.last_modified_date));
+
+    let units = settings.token_validity_units;
+    let units_block = if block(prior, attr::TOKEN_VALIDITY_UNITS).is_none() && units == defaults::UNITS {
+        Vec::new()
+    } else {
+        vec![units_value(units)]
+    };
+    put(attr::TOKEN_VALIDITY_UNITS, Value::List(units_block));
+
+    let analytics = settings.analytics_configuration.as_ref().map(analytics_value);
+    put(
+        attr::ANALYTICS_CONFIGURATION,
+        Value::List(analytics.into_iter().collect()),
+    );
+
+    let prior_rotation = block(prior, attr::REFRESH_TOKEN_ROTATION);
+    let rotation = &settings.refresh_token_rotation;
+    let rotation_block = if prior_rotation.is_none() && rotation.is_default() {
+        Vec::new()
+    } else {
+        // A grace period of 0 reads back the same as one never set; keep the prior's form.
+        let prior_grace_unset = prior_rotation.is_some_and(|b| get(b, attr::RETRY_GRACE_PERIOD_SECONDS).is_null());
+        let grace = match rotation.retry_grace_period_seconds {
+            Some(0) if prior_grace_unset => Value::Null,
+            Some(seconds) => Value::int(seconds),
+            None => Value::Null,
+        };
+        vec![Value::Object(BTreeMap::from([
+            (attr::FEATURE.to_string(), Value::string(rotation.feature.clone())),
+            (attr::RETRY_GRACE_PERIOD_SECONDS.to_string(), grace),
+        ]))]
+    };
+    put(attr::REFRESH_TOKEN_ROTATION, Value::List(rotation_block));
+    Value::Object(state)
+}
+
+pub(crate) fn units_value(units: TokenValidityUnits) -> Value {
+    Value::Object(BTreeMap::from([
+        (
+            attr::ACCESS_TOKEN.to_string(),
+            Value::string(units.access_token.as_str()),
+        ),
+        (attr::ID_TOKEN.to_string(), Value::string(units.id_token.as_str())),
+        (
+            attr::REFRESH_TOKEN.to_string(),
+            Value::string(units.refresh_token.as_str()),
+        ),
+    ]))
+}
+
+fn analytics_value(analytics: &AnalyticsConfiguration) -> Value {
+    Value::Object(BTreeMap::from([
+        (
+            attr::APPLICATION_ARN.to_string(),
+            optional_string(&analytics.application_arn),
+        ),
+        (
+            attr::APPLICATION_ID.to_string(),
+            optional_string(&analytics.application_id),
+        ),
+        (attr::EXTERNAL_ID.to_string(), optional_string(&analytics.external_id)),
+        (attr::ROLE_ARN.to_string(), optional_string(&analytics.role_arn)),
+        (
+            attr::USER_DATA_SHARED.to_string(),
+            Value::Bool(analytics.user_data_shared),
+        ),
+    ]))
+}
+
+/// Why a planned or stored value cannot become settings. Only a provider bug (or a hand-edited state) gets here:
+/// plans are complete and known by construction when apply runs.
+#[derive(Debug, thiserror::Error)]
+#[error("{attribute}: {problem}")]
+pub struct IncompleteValue {
+    pub attribute: String,
+    pub problem: &'static str,
+}
+
+fn missing(attribute: &str, problem: &'static str) -> IncompleteValue {
+    IncompleteValue {
+        attribute: attribute.to_string(),
+        problem,
+    }
+}
+
+fn known_string(object: &Value, name: &str) -> Result<String, IncompleteValue> {
+    get(object, name)
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| missing(name, "expected a known string"))
+}
+
+fn optional_known_string(object: &Value, name: &str) -> Result<Option<String>, IncompleteValue> {
+    match get(object, name) {
+        Value::Null => Ok(None),
+        Value::String(text) => Ok(Some(text.clone())),
+        _ => Err(missing(name, "expected a known string or null")),
+    }
+}
+
+fn known_i64(object: &Value, name: &str) -> Result<i64, IncompleteValue> {
+    get(object, name)
+        .as_i64()
+        .ok_or_else(|| missing(name, "expected a known whole number"))
+}
+
+fn known_bool(object: &Value, name: &str) -> Result<bool, IncompleteValue> {
+    get(object, name)
+        .as_bool()
+        .ok_or_else(|| missing(name, "expected a known bool"))
+}
+
+fn known_set(object: &Value, name: &str) -> Result<BTreeSet<String>, IncompleteValue> {
+    match get(object, name) {
+        Value::Null => Ok(BTreeSet::new()),
+        Value::Set(items) | Value::List(items) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| missing(name, "expected known strings"))
+            })
+            .collect(),
+        _ => Err(missing(name, "expected a known set of strings")),
+    }
+}
+
+fn known_unit(object: &Value, name: &str) -> Result<TimeUnit, IncompleteValue> {
+    let text = known_string(object, name)?;
+    TimeUnit::parse(&text).ok_or_else(|| missing(name, "expected seconds, minutes, hours or days"))
+}
+
+/// The settings a planned (or stored) value describes. Every attribute must be known.
+pub fn settings_from_value(value: &Value) -> Result<ClientSettings, IncompleteValue> {
+    let token_validity_units = match block(value, attr::TOKEN_VALIDITY_UNITS) {
+        None => defaults::UNITS,
+        Some(units) => TokenValidityUnits {
+            access_token: known_unit(units, attr::ACCESS_TOKEN)?,
+            id_token: known_unit(units, attr::ID_TOKEN)?,
+            refresh_token: known_unit(units, attr::REFRESH_TOKEN)?,
+        },
+    };
+    let analytics_configuration = match block(value, attr::ANALYTICS_CONFIGURATION) {
+        None => None,
+        Some(analytics) => Some(AnalyticsConfiguration {
+            application_arn: optional_known_string(analytics, attr::APPLICATION_ARN)?,
+            application_id: optional_known_string(analytics, attr::APPLICATION_ID)?,
+            external_id: optional_known_string(analytics, attr::EXTERNAL_ID)?,
+            role_arn: optional_known_string(analytics, attr::ROLE_ARN)?,
+            user_data_shared: get(analytics, attr::USER_DATA_SHARED).as_bool().unwrap_or(false),
+        }),
+    };
+    let refresh_token_rotation = match block(value, attr::REFRESH_TOKEN_ROTATION) {
+        None => RefreshTokenRotation {
+            feature: defaults::ROTATION_DISABLED.to_string(),
+            retry_grace_period_seconds: None,
+        },
+        Some(rotation) => RefreshTokenRotation {
+            feature: known_string(rotation, attr::FEATURE)?,
+            retry_grace_period_seconds: match get(rotation, attr::RETRY_GRACE_PERIOD_SECONDS) {
+                Value::Null => None,
+                other => Some(
+                    other
+                        .as_i64()
+                        .ok_or_else(|| missing(attr::RETRY_GRACE_PERIOD_SECONDS, "expected a whole number"))?,
+                ),
+            },
+        },
+    };
+    Ok(ClientSettings {
+        name: known_string(value, attr::NAME)?,
+        access_token_validity: known_i64(value, attr::ACCESS_TOKEN_VALIDITY)?,
+        id_token_validity: known_i64(value, attr::ID_TOKEN_VALIDITY)?,
+        refresh_token_validity: known_i64(value, attr::REFRESH_TOKEN_VALIDITY)?,
+        auth_session_validity: known_i64(value, attr::AUTH_SESSION_VALIDITY)?,
+        token_validity_units,
+        allowed_oauth_flows: known_set(value, attr::ALLOWED_OAUTH_FLOWS)?,
+        allowed_oauth_flows_user_pool_client: known_bool(value, attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT)?,
+        allowed_oauth_scopes: known_set(value, attr::ALLOWED_OAUTH_SCOPES)?,
+        callback_urls: known_set(value, attr::CALLBACK_URLS)?,
+        logout_urls: known_set(value, attr::LOGOUT_URLS)?,
+        default_redirect_uri: optional_known_string(value, attr::DEFAULT_REDIRECT_URI)?,
+        enable_token_revocation: known_bool(value, attr::ENABLE_TOKEN_REVOCATION)?,
+        enable_propagate_additional_user_context_data: known_bool(
+            value,
+            attr::ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA,
+        )?,
+        explicit_auth_flows: known_set(value, attr::EXPLICIT_AUTH_FLOWS)?,
+        prevent_user_existence_errors: known_string(value, attr::PREVENT_USER_EXISTENCE_ERRORS)?,
+        read_attributes: known_set(value, attr::READ_ATTRIBUTES)?,
+        write_attributes: known_set(value, attr::WRITE_ATTRIBUTES)?,
+        supported_identity_providers: known_set(value, attr::SUPPORTED_IDENTITY_PROVIDERS)?,
+        analytics_configuration,
+        refresh_token_rotation,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::user_pool_client::schema::schema;
+    use crate::tf::msgpack;
+
+    fn remote(settings: ClientSettings) -> RemoteClient {
+        RemoteClient {
+            user_pool_id: "us-east-1_pool".into(),
+            client_id: "client1".into(),
+            client_secret: None,
+            settings,
+            creation_date: None,
+            last_modified_date: None,
+        }
+    }
+
+    #[test]
+    fn default_forms_read_back_as_absent_blocks() {
+        let state = state_from_remote(&remote(ClientSettings::with_defaults("app")), &Value::Null);
+        assert_eq!(get(&state, attr::TOKEN_VALIDITY_UNITS), &Value::List(vec![]));
+        assert_eq!(get(&state, attr::REFRESH_TOKEN_ROTATION), &Value::List(vec![]));
+        assert_eq!(get(&state, attr::GENERATE_SECRET), &Value::Bool(false));
+        // The state is a complete value of the schema's type.
+        msgpack::encode(&state, schema().value_type()).expect("complete state");
+    }
+
+    #[test]
+    fn configured_default_units_stay_configured() {
+        let prior = state_from_remote(&remote(ClientSettings::with_defaults("app")), &Value::Null);
+        let mut with_block = prior.clone();
+        if let Value::Object(attributes) = &mut with_block {
+            attributes.insert(
+                attr::TOKEN_VALIDITY_UNITS.into(),
+                Value::List(vec![units_value(defaults::UNITS)]),
+            );
+        }
+        let state = state_from_remote(&remote(ClientSettings::with_defaults("app")), &with_block);
+        assert_eq!(
+            block(&state, attr::TOKEN_VALIDITY_UNITS),
+            Some(&units_value(defaults::UNITS))
+        );
+    }
+
+    #[test]
+    fn non_default_remote_values_show_as_drift() {
+        let mut settings = ClientSettings::with_defaults("app");
+        settings.token_validity_units.access_token = TimeUnit::Minutes;
+        settings.refresh_token_rotation.feature = "ENABLED".into();
+        let state = state_from_remote(&remote(settings), &Value::Null);
+        assert!(block(&state, attr::TOKEN_VALIDITY_UNITS).is_some());
+        assert!(block(&state, attr::REFRESH_TOKEN_ROTATION).is_some());
+    }
+
+    #[test]
+    fn settings_round_trip_through_state() {
+        let mut settings = ClientSettings::with_defaults("app");
+        settings.callback_urls = ["https://example.com/cb".to_string()].into();
+        settings.analytics_configuration = Some(AnalyticsConfiguration {
+            application_arn: None,
+            application_id: Some("abc123".into()),
+            external_id: Some("ext".into()),
+            role_arn: Some("arn:aws:iam::123456789012:role/pinpoint".into()),
+            user_data_shared: true,
+        });
+        settings.refresh_token_rotation = RefreshTokenRotation {
+            feature: "ENABLED".into(),
+            retry_grace_period_seconds: Some(30),
+        };
+        let state = state_from_remote(&remote(settings.clone()), &Value::Null);
+        assert_eq!(settings_from_value(&state).unwrap(), settings);
+    }
+
+    #[test]
+    fn unknown_values_are_reported() {
+        let mut state = state_from_remote(&remote(ClientSettings::with_defaults("app")), &Value::Null);
+        if let Value::Object(attributes) = &mut state {
+            attributes.insert(attr::NAME.into(), Value::unknown());
+        }
+        assert_eq!(settings_from_value(&state).unwrap_err().attribute, "name");
+    }
+}
