@@ -9,6 +9,8 @@
 pub mod plan;
 pub mod schema;
 pub mod state;
+#[cfg(test)]
+mod handler_tests;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -1,0 +1,272 @@
+//! The resource's handlers against the in-memory Cognito: which requests are made, what state results.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::UserPoolClientResource;
+use super::schema::{attr, schema};
+use super::state::get;
+use crate::cognito::ApiSource;
+use crate::cognito::api::{ApiError, CognitoApi, ErrorKind, FakeCognito, Operation};
+use crate::tf::diagnostics::{Diagnostics, Severity};
+use crate::tf::msgpack;
+use crate::tf::resource::{ApplyRequest, Context, PlanRequest, ReadRequest, Resource};
+use crate::tf::value::{Type, Value};
+
+const POOL: &str = "us-east-1_testpool";
+
+struct FakeSource(Arc<FakeCognito>);
+
+#[async_trait]
+impl ApiSource for FakeSource {
+    async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+        Ok(self.0.clone())
+    }
+}
+
+fn resource() -> (UserPoolClientResource, Arc<FakeCognito>) {
+    let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
+    (UserPoolClientResource::new(Arc::new(FakeSource(fake.clone()))), fake)
+}
+
+/// A configuration with every attribute null (blocks empty) except `pairs`.
+fn config(pairs: &[(&str, Value)]) -> Value {
+    let Type::Object { attributes, .. } = schema().value_type().clone() else {
+        unreachable!()
+    };
+    let mut object: BTreeMap<String, Value> = attributes.keys().map(|k| (k.clone(), Value::Null)).collect();
+    for block in [
+        attr::TOKEN_VALIDITY_UNITS,
+        attr::ANALYTICS_CONFIGURATION,
+        attr::REFRESH_TOKEN_ROTATION,
+    ] {
+        object.insert(block.to_string(), Value::List(vec![]));
+    }
+    object.insert(attr::USER_POOL_ID.to_string(), Value::string(POOL));
+    object.insert(attr::NAME.to_string(), Value::string("app"));
+    for (name, value) in pairs {
+        object.insert(name.to_string(), value.clone());
+    }
+    Value::Object(object)
+}
+
+fn strings(items: &[&str]) -> Value {
+    Value::Set(items.iter().map(|s| Value::string(*s)).collect())
+}
+
+/// Plans and applies `config` over `prior` the way Terraform does, checking Terraform's consistency rules.
+async fn plan_and_apply(resource: &UserPoolClientResource, prior: &Value, config: &Value) -> (Value, Diagnostics) {
+    let ctx = Context::default();
+    let plan = resource
+        .plan(
+            &ctx,
+            PlanRequest {
+                prior: prior.clone(),
+                proposed: config.clone(),
+                config: config.clone(),
+                prior_private: vec![],
+            },
+        )
+        .await;
+    assert!(!plan.diagnostics.has_errors(), "{:?}", plan.diagnostics);
+    msgpack::encode(&plan.planned, schema().value_type()).expect("the plan conforms to the schema");
+    let applied = resource
+        .apply(
+            &ctx,
+            ApplyRequest {
+                prior: prior.clone(),
+                planned: plan.planned.clone(),
+                config: config.clone(),
+                planned_private: plan.planned_private,
+            },
+        )
+        .await;
+    if !applied.diagnostics.has_errors() {
+        assert_consistent(&plan.planned, &applied.new_state);
+    }
+    (applied.new_state, applied.diagnostics)
+}
+
+/// Terraform's "inconsistent result after apply" check: every known planned value comes back unchanged.
+fn assert_consistent(planned: &Value, applied: &Value) {
+    let (Value::Object(planned), Value::Object(applied)) = (planned, applied) else {
+        panic!("objects expected")
+    };
+    for (name, value) in planned {
+        if value.is_wholly_known() {
+            assert!(
+                value.semantically_equal(&applied[name]),
+                "{name}: planned {value:?}, applied {:?}",
+                applied[name]
+            );
+        } else {
+            assert!(applied[name].is_wholly_known(), "{name} still unknown after apply");
+        }
+    }
+}
+
+async fn refresh(resource: &UserPoolClientResource, state: &Value) -> (Value, Diagnostics) {
+    let response = resource
+        .read(
+            &Context::default(),
+            ReadRequest {
+                state: state.clone(),
+                private: vec![],
+            },
+        )
+        .await;
+    (response.new_state, response.diagnostics)
+}
+
+#[tokio::test]
+async fn create_read_and_no_op_plan() {
+    let (resource, fake) = resource();
+    let (state, diagnostics) = plan_and_apply(&resource, &Value::Null, &config(&[])).await;
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let client_id = get(&state, attr::ID).as_str().unwrap().to_string();
+    assert!(fake.client(POOL, &client_id).is_some());
+
+    let (refreshed, diagnostics) = refresh(&resource, &state).await;
+    assert!(diagnostics.is_empty());
+    assert!(
+        refreshed.semantically_equal(&state),
+        "read after create changes nothing"
+    );
+
+    fake.clear_requests();
+    let (again, _) = plan_and_apply(&resource, &refreshed, &config(&[])).await;
+    assert!(again.semantically_equal(&refreshed));
+    assert!(
+        fake.requests_of(Operation::Update).is_empty(),
+        "no write when nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn update_sends_the_whole_configuration_and_removal_resets() {
+    let (resource, fake) = resource();
+    let configured = config(&[
+        (attr::CALLBACK_URLS, strings(&["https://example.com/cb"])),
+        (attr::ACCESS_TOKEN_VALIDITY, Value::int(2)),
+        (attr::PREVENT_USER_EXISTENCE_ERRORS, Value::string("ENABLED")),
+    ]);
+    let (state, _) = plan_and_apply(&resource, &Value::Null, &configured).await;
+    let client_id = get(&state, attr::ID).as_str().unwrap().to_string();
+
+    let (state, diagnostics) = plan_and_apply(&resource, &state, &config(&[])).await;
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(
+        get(&state, attr::ID).as_str(),
+        Some(client_id.as_str()),
+        "updated in place"
+    );
+    let remote = fake.client(POOL, &client_id).unwrap();
+    assert!(remote.settings.callback_urls.is_empty());
+    assert_eq!(remote.settings.access_token_validity, 1);
+    assert_eq!(remote.settings.prevent_user_existence_errors, "LEGACY");
+    let updates = fake.requests_of(Operation::Update);
+    assert_eq!(updates.len(), 1);
+}
+
+#[tokio::test]
+async fn drift_is_read_and_a_deleted_client_leaves_the_state() {
+    let (resource, fake) = resource();
+    let (state, _) = plan_and_apply(&resource, &Value::Null, &config(&[])).await;
+    let client_id = get(&state, attr::ID).as_str().unwrap().to_string();
+
+    fake.edit_client(POOL, &client_id, |settings| settings.name = "renamed".into());
+    let (drifted, _) = refresh(&resource, &state).await;
+    assert_eq!(get(&drifted, attr::NAME), &Value::string("renamed"));
+
+    fake.remove_client(POOL, &client_id);
+    let (gone, diagnostics) = refresh(&resource, &drifted).await;
+    assert!(gone.is_null());
+    assert_eq!(diagnostics.iter().next().unwrap().severity, Severity::Warning);
+}
+
+#[tokio::test]
+async fn failed_update_keeps_the_prior_state_and_names_the_error() {
+    let (resource, fake) = resource();
+    let (state, _) = plan_and_apply(&resource, &Value::Null, &config(&[])).await;
+    let error = ApiError::new(
+        Operation::Update,
+        POOL,
+        Some("x"),
+        ErrorKind::Invalid,
+        "Invalid range for token validity",
+    );
+    fake.fail_next(Operation::Update, error);
+    let (after, diagnostics) =
+        plan_and_apply(&resource, &state, &config(&[(attr::NAME, Value::string("new name"))])).await;
+    assert!(diagnostics.has_errors());
+    assert_eq!(after, state, "nothing changed remotely, so the state stays as it was");
+    let detail = &diagnostics.iter().next().unwrap().detail;
+    assert!(
+        detail.contains("UpdateUserPoolClient") && detail.contains(POOL),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn failed_create_records_nothing() {
+    let (resource, fake) = resource();
+    fake.fail_next(
+        Operation::Create,
+        ApiError::new(
+            Operation::Create,
+            POOL,
+            None,
+            ErrorKind::LimitExceeded,
+            "too many clients",
+        ),
+    );
+    let (state, diagnostics) = plan_and_apply(&resource, &Value::Null, &config(&[])).await;
+    assert!(diagnostics.has_errors());
+    assert!(state.is_null());
+    assert!(fake.clients(POOL).is_empty());
+}
+
+#[tokio::test]
+async fn secret_clients_import_with_generate_secret_and_no_secret_in_debug_output() {
+    let (resource, fake) = resource();
+    let (state, _) = plan_and_apply(
+        &resource,
+        &Value::Null,
+        &config(&[(attr::GENERATE_SECRET, Value::Bool(true))]),
+    )
+    .await;
+    let secret = get(&state, attr::CLIENT_SECRET).as_str().expect("a secret").to_string();
+    let client_id = get(&state, attr::ID).as_str().unwrap();
+    assert_eq!(
+        fake.client(POOL, client_id).unwrap().client_secret.as_deref(),
+        Some(secret.as_str())
+    );
+
+    let imported = resource
+        .import(&Context::default(), &format!("{POOL}/{client_id}"))
+        .await
+        .unwrap();
+    let imported_state = &imported[0].state;
+    assert_eq!(get(imported_state, attr::GENERATE_SECRET), &Value::Bool(true));
+    assert!(imported_state.semantically_equal(&state));
+
+    let missing = resource
+        .import(&Context::default(), &format!("{POOL}/nope"))
+        .await
+        .unwrap_err();
+    let text = format!("{missing:?}");
+    assert!(text.contains("not found") || text.contains("no app client"), "{text}");
+    assert!(!text.contains(&secret));
+}
+
+#[tokio::test]
+async fn delete_is_done_when_the_client_is_already_gone() {
+    let (resource, fake) = resource();
+    let (state, _) = plan_and_apply(&resource, &Value::Null, &config(&[])).await;
+    let diagnostics = resource.delete(&Context::default(), &state, &[]).await;
+    assert!(diagnostics.is_empty());
+    assert!(fake.clients(POOL).is_empty());
+    assert!(resource.delete(&Context::default(), &state, &[]).await.is_empty());
+}
