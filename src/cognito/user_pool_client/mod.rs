@@ -6,11 +6,11 @@
 //! - Read ([`state`]): DescribeUserPoolClient, keeping the configuration's form where Cognito's answer means the
 //!   same, so normalised defaults never show as a diff.
 
+#[cfg(test)]
+mod handler_tests;
 pub mod plan;
 pub mod schema;
 pub mod state;
-#[cfg(test)]
-mod handler_tests;
 
 use std::future::Future;
 use std::sync::Arc;
