@@ -25,6 +25,9 @@ Options:
 
 fn main() -> ExitCode {
     logging::init();
+    // Panics are caught per request and reported as diagnostics; the log gets them as hclog errors rather than
+    // as raw text, which Terraform would file under DEBUG.
+    std::panic::set_hook(Box::new(|info| tracing::error!(panic = %info, "provider panicked")));
     let mut debug = false;
     let mut address = DEFAULT_PROVIDER_ADDRESS.to_string();
     for argument in std::env::args().skip(1) {

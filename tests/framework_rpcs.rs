@@ -214,3 +214,125 @@ async fn apply_before_configure_reports_instead_of_failing_the_rpc() {
         apply.diagnostics
     );
 }
+
+mod panicking {
+    //! A provider whose resource panics in every handler: the framework must answer with an error diagnostic.
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use terraform_provider_cognito::tf::diagnostics::Diagnostics;
+    use terraform_provider_cognito::tf::resource::{
+        ApplyRequest, Context, DataSource, PlanRequest, PlanResponse, Provider, ReadRequest, Resource, StateResponse,
+    };
+    use terraform_provider_cognito::tf::schema::{Attribute, Block, Schema};
+    use terraform_provider_cognito::tf::{Type, Value};
+
+    pub struct PanickingProvider {
+        schema: Schema,
+        resource: Arc<PanickingResource>,
+    }
+
+    pub struct PanickingResource {
+        schema: Schema,
+    }
+
+    impl PanickingProvider {
+        pub fn new() -> PanickingProvider {
+            let block = Block::new("test").attribute(Attribute::optional("name", Type::String, "A name."));
+            PanickingProvider {
+                schema: Schema::new(0, Block::new("test")),
+                resource: Arc::new(PanickingResource {
+                    schema: Schema::new(0, block),
+                }),
+            }
+        }
+    }
+
+    #[async_trait]
+    impl Provider for PanickingProvider {
+        fn schema(&self) -> &Schema {
+            &self.schema
+        }
+
+        async fn configure(&self, _: &Context, _: &str, _: Value) -> Diagnostics {
+            Diagnostics::new()
+        }
+
+        fn resources(&self) -> Vec<Arc<dyn Resource>> {
+            vec![self.resource.clone()]
+        }
+
+        fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+            Vec::new()
+        }
+    }
+
+    #[async_trait]
+    impl Resource for PanickingResource {
+        fn type_name(&self) -> &'static str {
+            "test_panics"
+        }
+
+        fn schema(&self) -> &Schema {
+            &self.schema
+        }
+
+        async fn plan(&self, _: &Context, _: PlanRequest) -> PlanResponse {
+            panic!("planning went wrong")
+        }
+
+        async fn apply(&self, _: &Context, _: ApplyRequest) -> StateResponse {
+            panic!("applying went wrong")
+        }
+
+        async fn delete(&self, _: &Context, _: &Value, _: &[u8]) -> Diagnostics {
+            panic!("deleting went wrong")
+        }
+
+        async fn read(&self, _: &Context, _: ReadRequest) -> StateResponse {
+            panic!("reading went wrong")
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_becomes_an_error_diagnostic() {
+    let server = ProviderServer::new(Arc::new(panicking::PanickingProvider::new()));
+    let object = pb::DynamicValue {
+        msgpack: vec![0x81, 0xa4, b'n', b'a', b'm', b'e', 0xa1, b'x'],
+        json: vec![],
+    };
+    let plan = server
+        .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+            type_name: "test_panics".into(),
+            prior_state: None,
+            proposed_new_state: Some(object.clone()),
+            config: Some(object.clone()),
+            prior_private: vec![],
+            provider_meta: None,
+            client_capabilities: None,
+        }))
+        .await
+        .expect("a panic is not a gRPC error")
+        .into_inner();
+    assert!(
+        errors(&plan.diagnostics)[0].contains("planning went wrong"),
+        "{:?}",
+        plan.diagnostics
+    );
+
+    let read = server
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "test_panics".into(),
+            current_state: Some(object.clone()),
+            private: b"private".to_vec(),
+            provider_meta: None,
+            client_capabilities: None,
+        }))
+        .await
+        .expect("a panic is not a gRPC error")
+        .into_inner();
+    assert!(errors(&read.diagnostics)[0].contains("reading went wrong"));
+    assert_eq!(read.new_state, Some(object), "the state Terraform sent is kept");
+    assert_eq!(read.private, b"private");
+}
