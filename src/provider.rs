@@ -15,10 +15,12 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider as cognito_sdk;
 use tokio::sync::OnceCell;
-use tokio_util::sync::CancellationToken;
 
 use crate::cognito::ApiSource;
-use crate::cognito::api::{CognitoApi, RetryPolicy, RetryingCognito, SdkCognito};
+use crate::cognito::api::{
+    AdoptingCognito, CognitoApi, PacedCognito, Pacer, PacingPolicy, RetryPolicy, RetryingCognito, SdkCognito,
+    StopSignal,
+};
 
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, DataSource, Provider, Resource};
@@ -26,13 +28,27 @@ use crate::tf::schema::{Attribute, Block, NestedBlock, Schema};
 use crate::tf::value::{Type, Value};
 
 /// Settings from the provider block; `None` means "from the standard AWS environment".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProviderSettings {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub max_retries: Option<u32>,
     pub assume_role: Option<AssumeRole>,
+    /// `max_retry_seconds`: the longest one call may take with its retries.
+    pub max_retry_seconds: Option<u32>,
+    /// `requests_per_second_per_pool`, `mutating_requests_per_second`, `read_requests_per_second`.
+    pub pacing: PacingPolicy,
+}
+
+impl ProviderSettings {
+    fn retry_policy(&self) -> RetryPolicy {
+        let mut policy = RetryPolicy::with_max_retries(self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES));
+        if let Some(seconds) = self.max_retry_seconds {
+            policy.max_total = Duration::from_secs(u64::from(seconds));
+        }
+        policy
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +63,15 @@ const IMDS_TIMEOUT: Duration = Duration::from_millis(500);
 /// One attempt of one AWS call; Cognito answers in well under a second.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_MAX_RETRIES: u32 = 3;
+/// The highest rate the pacing attributes accept: far above any Cognito quota, low enough to catch a typo.
+const MAX_REQUESTS_PER_SECOND: f64 = 1_000.0;
 
 /// The configured AWS client, shared by every resource of the process. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct AwsClients {
     configured: Arc<RwLock<Option<Arc<Configured>>>>,
+    /// Ends the API stack's waits (pacing, retry backoff) when Terraform stops the provider.
+    stop: StopSignal,
 }
 
 struct Configured {
@@ -88,14 +108,11 @@ impl AwsClients {
         };
         let build = || async {
             let client = build_client(&configured.settings).await?;
-            let retries = configured.settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
-            // Cancellation is the resource's job (it drops the call when Terraform stops); this token never fires.
-            let api = RetryingCognito::new(
-                SdkCognito::new(&client),
-                RetryPolicy::with_max_retries(retries),
-                CancellationToken::new(),
-            );
-            Ok::<Arc<dyn CognitoApi>, Diagnostics>(Arc::new(api))
+            // One pacer for every resource of the run: the quotas are per pool and per account, not per resource.
+            let pacer = Arc::new(Pacer::new(configured.settings.pacing));
+            let paced = PacedCognito::new(SdkCognito::new(&client), pacer, self.stop.clone());
+            let retrying = RetryingCognito::new(paced, configured.settings.retry_policy(), self.stop.clone());
+            Ok::<Arc<dyn CognitoApi>, Diagnostics>(Arc::new(AdoptingCognito::new(retrying)))
         };
         configured.api.get_or_try_init(build).await.cloned()
     }
@@ -250,6 +267,32 @@ fn provider_schema() -> Schema {
             Type::Number,
             "How many times a retryable AWS error (throttling, 5xx, network) is retried, 0–25. Default: 3.",
         ))
+        .attribute(Attribute::optional(
+            "max_retry_seconds",
+            Type::Number,
+            "The longest one AWS call may take with its retries and backoff waits, in whole seconds, 1–3600; no \
+             retry starts whose wait would end later. Default: 120.",
+        ))
+        .attribute(Attribute::optional(
+            "requests_per_second_per_pool",
+            Type::Number,
+            "Pacing: the most requests per second the provider sends for one operation (e.g. \
+             `CreateUserPoolClient`) on one user pool, Cognito's per-pool quota. A positive number up to 1000. \
+             Default: 5.",
+        ))
+        .attribute(Attribute::optional(
+            "mutating_requests_per_second",
+            Type::Number,
+            "Pacing: the most Create/Update/DeleteUserPoolClient requests per second across all user pools, \
+             Cognito's per-account `UserPoolClientUpdate` quota. Lower it when other tools share the account's \
+             quota; raise it if AWS raised yours. A positive number up to 1000. Default: 15.",
+        ))
+        .attribute(Attribute::optional(
+            "read_requests_per_second",
+            Type::Number,
+            "Pacing: the most Describe/ListUserPoolClients requests per second across all user pools, Cognito's \
+             per-account `UserPoolClientRead` quota. A positive number up to 1000. Default: 15.",
+        ))
         .block(NestedBlock::list_max_one("assume_role", assume_role)),
     )
 }
@@ -309,6 +352,51 @@ pub fn parse_settings(config: &Value) -> (ProviderSettings, Diagnostics) {
             ),
         }
     }
+    if let Some(seconds) = known(config, "max_retry_seconds") {
+        match seconds.as_i64() {
+            Some(n @ 1..=3600) => settings.max_retry_seconds = Some(n as u32),
+            _ => diagnostics.push(
+                Diagnostic::error(
+                    "Invalid max_retry_seconds",
+                    "max_retry_seconds must be a whole number of seconds from 1 to 3600.",
+                )
+                .at(AttributePath::attribute("max_retry_seconds")),
+            ),
+        }
+    }
+    let defaults = PacingPolicy::COGNITO_DEFAULTS;
+    for (name, default, slot) in [
+        (
+            "requests_per_second_per_pool",
+            defaults.per_pool_operation,
+            &mut settings.pacing.per_pool_operation,
+        ),
+        (
+            "mutating_requests_per_second",
+            defaults.mutating,
+            &mut settings.pacing.mutating,
+        ),
+        ("read_requests_per_second", defaults.read, &mut settings.pacing.read),
+    ] {
+        *slot = default;
+        let Some(value) = known(config, name) else {
+            continue;
+        };
+        let rate = match value {
+            Value::Number(number) => Some(number.to_f64()),
+            _ => None,
+        };
+        match rate {
+            Some(rate) if rate > 0.0 && rate <= MAX_REQUESTS_PER_SECOND => *slot = rate,
+            _ => diagnostics.push(
+                Diagnostic::error(
+                    format!("Invalid {name}"),
+                    format!("{name} must be a number of requests per second above 0 and at most 1000."),
+                )
+                .at(AttributePath::attribute(name)),
+            ),
+        }
+    }
     if let Some(block) = config
         .attribute("assume_role")
         .and_then(Value::as_elements)
@@ -362,6 +450,13 @@ pub fn parse_settings(config: &Value) -> (ProviderSettings, Diagnostics) {
     (settings, diagnostics)
 }
 
+/// An attribute's value unless it is null or not known yet.
+fn known<'a>(config: &'a Value, name: &str) -> Option<&'a Value> {
+    config
+        .attribute(name)
+        .filter(|value| !value.is_null() && !value.is_unknown())
+}
+
 fn is_region(name: &str) -> bool {
     let parts: Vec<&str> = name.split('-').collect();
     parts.len() >= 3
@@ -400,8 +495,10 @@ impl Provider for CognitoProvider {
         parse_settings(config).1
     }
 
-    async fn configure(&self, _ctx: &Context, terraform_version: &str, config: Value) -> Diagnostics {
+    async fn configure(&self, ctx: &Context, terraform_version: &str, config: Value) -> Diagnostics {
         let (settings, diagnostics) = parse_settings(&config);
+        // The run's StopProvider cancels this token; every wait of the API stack watches it from now on.
+        self.clients.stop.watch(ctx.cancelled.clone());
         if !diagnostics.has_errors() {
             tracing::debug!(terraform_version, "provider configured");
             self.clients.set(settings);
@@ -424,11 +521,20 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
-        let mut attributes: BTreeMap<String, Value> =
-            ["region", "profile", "endpoint_url", "max_retries", "assume_role"]
-                .iter()
-                .map(|name| (name.to_string(), Value::Null))
-                .collect();
+        let mut attributes: BTreeMap<String, Value> = [
+            "region",
+            "profile",
+            "endpoint_url",
+            "max_retries",
+            "assume_role",
+            "max_retry_seconds",
+            "requests_per_second_per_pool",
+            "mutating_requests_per_second",
+            "read_requests_per_second",
+        ]
+        .iter()
+        .map(|name| (name.to_string(), Value::Null))
+        .collect();
         for (name, value) in pairs {
             attributes.insert(name.to_string(), value.clone());
         }
@@ -454,6 +560,48 @@ mod tests {
             .map(|d| d.attribute.clone().unwrap().to_string())
             .collect();
         assert_eq!(paths, ["region", "endpoint_url", "max_retries"]);
+    }
+
+    #[test]
+    fn retry_time_and_pacing_rates_are_read_and_checked() {
+        let (settings, diagnostics) = parse_settings(&config(&[
+            ("max_retry_seconds", Value::int(30)),
+            (
+                "requests_per_second_per_pool",
+                Value::Number(crate::tf::value::Number::from_f64(2.5).unwrap()),
+            ),
+            ("mutating_requests_per_second", Value::int(10)),
+        ]));
+        assert!(diagnostics.is_empty());
+        assert_eq!(settings.retry_policy().max_total, Duration::from_secs(30));
+        assert_eq!(
+            settings.pacing,
+            PacingPolicy {
+                per_pool_operation: 2.5,
+                mutating: 10.0,
+                read: 15.0
+            }
+        );
+        let (_, diagnostics) = parse_settings(&config(&[
+            ("max_retry_seconds", Value::int(0)),
+            ("requests_per_second_per_pool", Value::int(0)),
+            ("mutating_requests_per_second", Value::int(-3)),
+            ("read_requests_per_second", Value::int(5000)),
+        ]));
+        let paths: Vec<String> = diagnostics
+            .iter()
+            .map(|d| d.attribute.clone().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "max_retry_seconds",
+                "requests_per_second_per_pool",
+                "mutating_requests_per_second",
+                "read_requests_per_second"
+            ]
+        );
+        assert_eq!(ProviderSettings::default().retry_policy(), RetryPolicy::default());
     }
 
     #[test]

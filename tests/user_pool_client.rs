@@ -479,14 +479,14 @@ async fn in_place_update_keeps_the_client_id() {
     let tf = Terraform::new(&stack);
     tf.write_config(&app_config(
         &pool_id,
-        "  name          = \"before\"\n  callback_urls = [\"https://before.example.com/cb\"]\n",
+        "  name          = \"before\"\n  callback_urls = [\"https://before.example.com/cb\"]\n  allowed_oauth_flows_user_pool_client = true\n",
     ));
     tf.apply();
     let original_id = text(single_client(&tf.state()), "id").to_owned();
 
     tf.write_config(&app_config(
         &pool_id,
-        "  name          = \"after\"\n  callback_urls = [\"https://after.example.com/cb\", \"https://after.example.com/cb2\"]\n",
+        "  name          = \"after\"\n  callback_urls = [\"https://after.example.com/cb\", \"https://after.example.com/cb2\"]\n  allowed_oauth_flows_user_pool_client = true\n",
     ));
     let plan = plan_with_changes(&tf);
     assert!(
@@ -531,6 +531,7 @@ async fn removing_arguments_resets_them_in_cognito() {
         r#"  name                          = "removal"
   callback_urls                 = ["https://removal.example.com/cb"]
   logout_urls                   = ["https://removal.example.com/logout"]
+  allowed_oauth_flows_user_pool_client = true
   access_token_validity         = 30
   explicit_auth_flows           = ["ALLOW_USER_SRP_AUTH"]
   prevent_user_existence_errors = "ENABLED"
@@ -615,7 +616,7 @@ async fn drift_is_detected_and_corrected() {
     let tf = Terraform::new(&stack);
     tf.write_config(&app_config(
         &pool_id,
-        "  name          = \"configured\"\n  callback_urls = [\"https://drift.example.com/cb\"]\n",
+        "  name          = \"configured\"\n  callback_urls = [\"https://drift.example.com/cb\"]\n  allowed_oauth_flows_user_pool_client = true\n",
     ));
     tf.apply();
     let client_id = text(single_client(&tf.state()), "id").to_owned();
@@ -776,6 +777,7 @@ async fn cli_import_matches_cognito_and_rejects_malformed_ids() {
         .client_name("imported")
         .generate_secret(true)
         .callback_urls("https://imported.example.com/cb")
+        .allowed_o_auth_flows_user_pool_client(true)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
         .access_token_validity(2)
@@ -793,6 +795,7 @@ async fn cli_import_matches_cognito_and_rejects_malformed_ids() {
         r#"  name                  = "imported"
   generate_secret       = true
   callback_urls         = ["https://imported.example.com/cb"]
+  allowed_oauth_flows_user_pool_client = true
   explicit_auth_flows   = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
   access_token_validity = 2
 "#,
@@ -855,6 +858,7 @@ async fn import_block_and_generated_configuration() {
         .user_pool_id(&pool_id)
         .client_name("block-imported")
         .logout_urls("https://block.example.com/logout")
+        .allowed_o_auth_flows_user_pool_client(true)
         .send()
         .await
         .unwrap_or_else(|error| panic!("CreateUserPoolClient: {}", DisplayErrorContext(&error)))
@@ -866,7 +870,7 @@ async fn import_block_and_generated_configuration() {
     let tf = Terraform::new(&stack);
     let resource = app_config(
         &pool_id,
-        "  name        = \"block-imported\"\n  logout_urls = [\"https://block.example.com/logout\"]\n",
+        "  name        = \"block-imported\"\n  logout_urls = [\"https://block.example.com/logout\"]\n  allowed_oauth_flows_user_pool_client = true\n",
     );
     tf.write_config(&format!("{resource}{import_block}"));
     let plan = tf.run(&["plan"]);
@@ -1003,7 +1007,7 @@ async fn fifty_clients_in_parallel() {
     tf.write_config(&format!(
         "{PROVIDER_PREAMBLE}\nresource \"cognito_user_pool_client\" \"many\" {{\n  count        = {CLIENTS}\n  \
          user_pool_id = \"{pool_id}\"\n  name         = \"client-${{count.index}}\"\n  callback_urls = \
-         [\"https://many.example.com/${{count.index}}\"]\n}}\n"
+         [\"https://many.example.com/${{count.index}}\"]\n  allowed_oauth_flows_user_pool_client = true\n}}\n"
     ));
 
     let output = tf.run(&["apply", "-auto-approve", "-parallelism=10"]);
@@ -1062,6 +1066,7 @@ async fn every_update_is_full_and_a_no_op_apply_sends_none() {
         &pool_id,
         r#"  name                 = "full-updates"
   callback_urls        = ["https://full.example.com/cb"]
+  allowed_oauth_flows_user_pool_client = true
   default_redirect_uri = "https://full.example.com/cb"
 
   analytics_configuration {
@@ -1077,6 +1082,7 @@ async fn every_update_is_full_and_a_no_op_apply_sends_none() {
         &pool_id,
         r#"  name                 = "full-updates-renamed"
   callback_urls        = ["https://full.example.com/cb"]
+  allowed_oauth_flows_user_pool_client = true
   default_redirect_uri = "https://full.example.com/cb"
   auth_session_validity = 7
 

@@ -8,24 +8,35 @@
 //!   jittered exponential backoff and a bounded total time. Retrying here rather than in the SDK is deliberate: the
 //!   SDK retries LimitExceededException as throttling, does not know ConcurrentModificationException, and retries
 //!   timeouts of the non-idempotent CreateUserPoolClient.
+//! - [`PacedCognito`]: waits for a slot of the shared [`Pacer`] before every attempt, so a large apply runs at
+//!   Cognito's request-rate quotas instead of bouncing off them.
+//! - [`AdoptingCognito`]: after a create whose answer was lost, looks for the client by name and adopts it rather
+//!   than making a second one.
+//! - [`StopSignal`]: how every wait in the stack learns that Terraform is stopping the provider.
 //! - [`FakeCognito`]: an in-memory Cognito with the real service's semantics, for tests of the layers above.
 //! - [`ApiError`]: what went wrong, classified ([`ErrorKind`]), with the retry decision and a hint for the user.
 
+mod adopt;
 mod error;
 mod fake;
 mod mapping;
+mod pacing;
 mod retry;
 mod sdk;
+mod stop;
 
 use async_trait::async_trait;
 
 use super::model::{ClientSettings, RemoteClient};
 
+pub use adopt::{AdoptingCognito, Adoption, decide as decide_adoption, may_have_created};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
 pub use fake::{FakeCognito, RecordedRequest};
 pub use mapping::{RequestError, create_request, format_timestamp, remote_client_from_sdk, update_request};
+pub use pacing::{Category, PacedCognito, Pacer, PacingPolicy, Stopped};
 pub use retry::{RetryPolicy, RetryingCognito};
 pub use sdk::{SdkCognito, classify_sdk_error};
+pub use stop::StopSignal;
 
 /// One app client as ListUserPoolClients reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,9 @@
 //! model, and the narrow [`api::CognitoApi`] trait (the AWS SDK behind it, or an in-memory fake in tests).
 
 pub mod api;
+pub mod data_sources;
 pub mod model;
+pub mod rules;
 pub mod user_pool_client;
 
 use std::sync::Arc;
@@ -26,6 +28,10 @@ pub fn resources(clients: &AwsClients) -> Vec<Arc<dyn Resource>> {
 }
 
 /// The data sources this provider serves.
-pub fn data_sources(_clients: &AwsClients) -> Vec<Arc<dyn DataSource>> {
-    Vec::new()
+pub fn data_sources(clients: &AwsClients) -> Vec<Arc<dyn DataSource>> {
+    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
+    vec![
+        Arc::new(data_sources::UserPoolClientDataSource::new(apis.clone())),
+        Arc::new(data_sources::UserPoolClientsDataSource::new(apis)),
+    ]
 }

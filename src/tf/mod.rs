@@ -4,6 +4,7 @@
 pub mod codec_error;
 mod codec_number;
 pub mod diagnostics;
+pub mod docs;
 pub mod json;
 pub mod msgpack;
 pub mod resource;

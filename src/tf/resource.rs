@@ -73,6 +73,32 @@ pub struct ImportedObject {
     pub private: Vec<u8>,
 }
 
+/// MoveResourceState: a `moved` block whose source is a resource of another type or provider (for example
+/// HashiCorp's AWS provider). `source_state_json` is the source's state as written under its own schema.
+#[derive(Clone)]
+pub struct MoveRequest {
+    /// E.g. `registry.terraform.io/hashicorp/aws`.
+    pub source_provider_address: String,
+    pub source_type_name: String,
+    pub source_schema_version: i64,
+    pub source_state_json: Vec<u8>,
+}
+
+impl std::fmt::Debug for MoveRequest {
+    /// The source state can hold secrets: only its size is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MoveRequest")
+            .field("source_provider_address", &self.source_provider_address)
+            .field("source_type_name", &self.source_type_name)
+            .field("source_schema_version", &self.source_schema_version)
+            .field(
+                "source_state_json",
+                &format_args!("<{} bytes>", self.source_state_json.len()),
+            )
+            .finish()
+    }
+}
+
 #[async_trait]
 pub trait Resource: Send + Sync + 'static {
     fn type_name(&self) -> &'static str;
@@ -99,6 +125,21 @@ pub trait Resource: Send + Sync + 'static {
         Err(Diagnostic::error(
             "Import not supported",
             format!("The resource type {} cannot be imported.", self.type_name()),
+        )
+        .into())
+    }
+
+    /// Converts another resource type's state into this resource's value (see [`MoveRequest`]). The default
+    /// refuses every source; Terraform then reports the diagnostic and changes nothing.
+    fn move_from(&self, request: &MoveRequest) -> Result<Value, Diagnostics> {
+        Err(Diagnostic::error(
+            "Move not supported",
+            format!(
+                "{} cannot be moved from {} of {}.",
+                self.type_name(),
+                request.source_type_name,
+                request.source_provider_address
+            ),
         )
         .into())
     }

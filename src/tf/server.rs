@@ -16,7 +16,7 @@ use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderService;
 
 use super::diagnostics::{Diagnostic, Diagnostics};
-use super::resource::{ApplyRequest, Context, DataSource, PlanRequest, Provider, ReadRequest, Resource};
+use super::resource::{ApplyRequest, Context, DataSource, MoveRequest, PlanRequest, Provider, ReadRequest, Resource};
 use super::value::{Type, Value};
 use super::{json, msgpack};
 
@@ -113,7 +113,7 @@ fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
-        move_resource_state: false,
+        move_resource_state: true,
     }
 }
 
@@ -524,16 +524,33 @@ impl ProviderService for ProviderServer {
         request: Request<pb::move_resource_state::Request>,
     ) -> Result<Response<pb::move_resource_state::Response>, Status> {
         let request = request.into_inner();
-        let diagnostic = Diagnostic::error(
-            "Move not supported",
-            format!(
-                "This provider cannot move {} from {} into {}.",
-                request.source_type_name, request.source_provider_address, request.target_type_name
-            ),
-        );
+        let result = guarded("MoveResourceState", async {
+            let resource = self.resource(&request.target_type_name)?;
+            let raw = request.source_state.unwrap_or_default();
+            if raw.json.is_empty() {
+                return Err(Diagnostic::error(
+                    "Unsupported state format",
+                    format!(
+                        "The state of {} from {} has no JSON form, so it cannot be moved.",
+                        request.source_type_name, request.source_provider_address
+                    ),
+                )
+                .into());
+            }
+            let moved = resource.move_from(&MoveRequest {
+                source_provider_address: request.source_provider_address,
+                source_type_name: request.source_type_name,
+                source_schema_version: request.source_schema_version,
+                source_state_json: raw.json,
+            })?;
+            let state = encode_dynamic(&moved, resource.schema().value_type(), "moved state")?;
+            Ok((state, Diagnostics::new()))
+        })
+        .await;
+        let (state, diagnostics) = collect(result);
         Ok(Response::new(pb::move_resource_state::Response {
-            target_state: None,
-            diagnostics: vec![diagnostic.to_proto()],
+            target_state: state,
+            diagnostics: diagnostics.to_proto(),
             target_private: Vec::new(),
         }))
     }

@@ -13,6 +13,7 @@
 pub mod control_http;
 pub mod local_cognito;
 pub mod terraform;
+pub mod tf_diagnostics;
 
 // Re-exported for the tests' convenience; a test binary that needs only one of the two would warn otherwise.
 #[allow(unused_imports)]

@@ -11,9 +11,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
 
-use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation};
+use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation, StopSignal};
 use crate::cognito::model::{ClientSettings, RemoteClient};
 
 /// How often and how long to retry.
@@ -70,16 +69,16 @@ impl RetryPolicy {
 pub struct RetryingCognito<A: CognitoApi> {
     inner: A,
     policy: RetryPolicy,
-    cancellation: CancellationToken,
+    stop: StopSignal,
 }
 
 impl<A: CognitoApi> RetryingCognito<A> {
-    /// `cancellation` ends pending retry waits; pass the token that fires when Terraform stops the provider.
-    pub fn new(inner: A, policy: RetryPolicy, cancellation: CancellationToken) -> RetryingCognito<A> {
+    /// `stop` ends pending retry waits: it carries the token that fires when Terraform stops the provider.
+    pub fn new(inner: A, policy: RetryPolicy, stop: impl Into<StopSignal>) -> RetryingCognito<A> {
         RetryingCognito {
             inner,
             policy,
-            cancellation,
+            stop: stop.into(),
         }
     }
 
@@ -121,8 +120,9 @@ impl<A: CognitoApi> RetryingCognito<A> {
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                 "Cognito call failed; retrying"
             );
+            let stopping = self.stop.token();
             tokio::select! {
-                () = self.cancellation.cancelled() => return Err(cancelled(error)),
+                () = stopping.cancelled() => return Err(cancelled(error)),
                 () = tokio::time::sleep(delay) => {}
             }
             attempt += 1;
@@ -187,6 +187,8 @@ impl<A: CognitoApi> CognitoApi for RetryingCognito<A> {
 
 #[cfg(test)]
 mod tests {
+    use tokio_util::sync::CancellationToken;
+
     use super::*;
     use crate::cognito::api::FakeCognito;
 

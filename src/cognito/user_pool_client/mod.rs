@@ -8,6 +8,7 @@
 
 #[cfg(test)]
 mod handler_tests;
+pub mod migrate;
 pub mod plan;
 pub mod schema;
 pub mod state;
@@ -21,7 +22,7 @@ use super::ApiSource;
 use super::api::{ApiError, CognitoApi};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{
-    ApplyRequest, Context, ImportedObject, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
+    ApplyRequest, Context, ImportedObject, MoveRequest, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
 };
 use crate::tf::schema::Schema;
 use crate::tf::value::Value;
@@ -112,6 +113,10 @@ impl Resource for UserPoolClientResource {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        crate::cognito::rules::validate(config)
     }
 
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
@@ -288,6 +293,12 @@ impl Resource for UserPoolClientResource {
             )
             .into()),
         }
+    }
+
+    /// `moved` from HashiCorp's `aws_cognito_user_pool_client` ([`migrate`]).
+    fn move_from(&self, request: &MoveRequest) -> Result<Value, Diagnostics> {
+        migrate::state_from_aws(request)
+            .map_err(|error| Diagnostic::error("Cannot move the app client", error.to_string()).into())
     }
 }
 

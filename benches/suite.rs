@@ -1,0 +1,605 @@
+//! The benchmark suite behind `scripts/bench`: every figure of the performance targets, measured on this machine in
+//! one run, printed as one table.
+//!
+//! - binary size of the release build (the release profile strips it);
+//! - handshake latency over 30 AutoMTLS starts (min / median / max) and VmRSS after the handshake;
+//! - the peak resident memory (VmHWM) of the provider processes while `terraform plan` plans 500 clients;
+//! - `terraform plan -refresh=false` wall time for 1, 50 and 500 clients, each next to the same configuration of
+//!   `terraform_data` resources (Terraform's built-in resource, no provider process: the floor), in the same run,
+//!   interleaved, medians of [`PLAN_RUNS`];
+//! - against the local Cognito stack (moto behind the proxy of tests/support/local_cognito.py): apply, refresh plan
+//!   and destroy of 200 clients (medians of [`STACK_RUNS`]), and the quota-bound apply of 100 clients in one pool
+//!   with the proxy's per-operation-per-pool limit of 5 requests per second, next to its floor of 100 / 5 s;
+//! - the criterion medians of `benches/codec.rs` and `benches/planning.rs`, read from criterion's output directory
+//!   (`$CRITERION_HOME`) when those benchmarks have run (`scripts/bench` runs them first).
+//!
+//! The provider measured is this build's binary (`CARGO_BIN_EXE_terraform-provider-cognito`). Nothing here asserts
+//! timings: it measures and reports, marking each figure against its target.
+
+#[path = "common/handshake.rs"]
+mod handshake_runs;
+#[path = "../tests/support/plugin_client.rs"]
+mod plugin_client;
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use handshake_runs::{HandshakeError, Spread};
+use support::terraform::{PROVIDER_PREAMBLE, Terraform, terraform_arguments};
+use support::{LocalCognito, StackError};
+
+/// Handshake starts (the issue asks for 30).
+const HANDSHAKE_RUNS: usize = 30;
+/// Repetitions of each `plan -refresh=false` measurement.
+const PLAN_RUNS: usize = 5;
+/// Client counts of the plan comparison.
+const PLAN_COUNTS: [usize; 3] = [1, 50, 500];
+/// Repetitions of the apply / refresh plan / destroy cycle against the local Cognito.
+const STACK_RUNS: usize = 3;
+const STACK_CLIENTS: usize = 200;
+/// The quota-bound apply: clients in one pool, and the pool's quota per operation.
+const QUOTA_CLIENTS: usize = 100;
+const QUOTA_PER_SECOND: usize = 5;
+/// Any endpoint will do where the provider makes no AWS call (plans without refresh); nothing listens here.
+const UNUSED_ENDPOINT: &str = "http://127.0.0.1:9";
+/// How often the memory sampler looks at the provider processes during a plan.
+const SAMPLE_INTERVAL: Duration = Duration::from_millis(2);
+/// The first 15 bytes of the binary name: what `/proc/<pid>/stat` shows as the command.
+const PROVIDER_COMM_PREFIX: &str = "terraform-provi";
+
+#[derive(Debug, thiserror::Error)]
+enum SuiteError {
+    #[error("could not start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("could not read the provider binary {path}: {source}")]
+    Binary { path: PathBuf, source: std::io::Error },
+    #[error("handshake runs failed: {0}")]
+    Handshake(#[from] HandshakeError),
+    #[error("could not run terraform: {0}")]
+    Spawn(std::io::Error),
+    #[error("terraform {command} failed ({status}):\n{output}")]
+    Terraform {
+        command: String,
+        status: String,
+        output: String,
+    },
+    #[error(transparent)]
+    Stack(#[from] StackError),
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("benchmark suite failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), SuiteError> {
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cognito"));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(SuiteError::Runtime)?;
+    let mut table = Table::default();
+
+    progress("binary size");
+    let size = std::fs::metadata(&binary)
+        .map_err(|source| SuiteError::Binary {
+            path: binary.clone(),
+            source,
+        })?
+        .len();
+    table.row(
+        "release binary (stripped)",
+        format!("{:.2} MB", size as f64 / 1e6),
+        "≤ 10 MB",
+        verdict(size as f64 <= 10e6),
+    );
+
+    progress("handshake, 30 AutoMTLS starts");
+    let samples = runtime.block_on(handshake_runs::measure(&binary, HANDSHAKE_RUNS))?;
+    if let Some(startup) = Spread::of(samples.iter().map(|sample| sample.startup).collect()) {
+        let met = verdict(startup.median <= Duration::from_millis(5));
+        let text = startup.map(milliseconds);
+        table.row(
+            "handshake, AutoMTLS (min / median / max)",
+            format!("{} / {} / {} ms", text.min, text.median, text.max),
+            "median ≤ 5 ms",
+            met,
+        );
+    }
+    if let Some(resident) = Spread::of(
+        samples
+            .iter()
+            .map(|sample| sample.resident_after_handshake_kib)
+            .collect(),
+    ) {
+        table.row(
+            "RSS after handshake (median)",
+            megabytes(resident.median),
+            "≤ 8 MB",
+            verdict(resident.median as f64 * 1024.0 <= 8e6),
+        );
+    }
+    if let Some(resident) = Spread::of(samples.iter().map(|sample| sample.resident_after_schema_kib).collect()) {
+        table.row(
+            "RSS after GetProviderSchema (median)",
+            megabytes(resident.median),
+            "-",
+            Verdict::Info,
+        );
+    }
+    if let Some(shutdown) = median(samples.iter().map(|sample| sample.shutdown).collect()) {
+        table.row(
+            "Shutdown RPC -> exit (median)",
+            format!("{} ms", milliseconds(shutdown)),
+            "-",
+            Verdict::Info,
+        );
+    }
+
+    progress("peak RSS while planning 500 clients");
+    let workspace = Workspace::new(UNUSED_ENDPOINT, &cognito_clients_config(500, "eu-west-1_AbCdEfGhI"));
+    let peak_kib = workspace.peak_provider_memory(&["plan", "-refresh=false"])?;
+    table.row(
+        "RSS peak (VmHWM) planning 500 clients",
+        megabytes(peak_kib),
+        "≤ 30 MB",
+        verdict(peak_kib as f64 * 1024.0 <= 30e6),
+    );
+
+    plan_comparison(&mut table)?;
+    stack_cycles(&mut table, &runtime)?;
+    quota_bound_apply(&mut table, &runtime)?;
+    criterion_figures(&mut table);
+
+    table.print();
+    Ok(())
+}
+
+/// `plan -refresh=false` for each count, provider and floor interleaved so both see the same machine state.
+fn plan_comparison(table: &mut Table) -> Result<(), SuiteError> {
+    for count in PLAN_COUNTS {
+        progress(&format!(
+            "plan -refresh=false, {count} clients vs terraform_data, {PLAN_RUNS} runs"
+        ));
+        let cognito = Workspace::new(UNUSED_ENDPOINT, &cognito_clients_config(count, "eu-west-1_AbCdEfGhI"));
+        let floor = Workspace::new(UNUSED_ENDPOINT, &terraform_data_config(count));
+        // One unmeasured run each: Terraform's first start in a directory reads more from disk.
+        floor.timed(&["plan", "-refresh=false"])?;
+        cognito.timed(&["plan", "-refresh=false"])?;
+        let mut provider_times = Vec::with_capacity(PLAN_RUNS);
+        let mut floor_times = Vec::with_capacity(PLAN_RUNS);
+        for _ in 0..PLAN_RUNS {
+            floor_times.push(floor.timed(&["plan", "-refresh=false"])?);
+            provider_times.push(cognito.timed(&["plan", "-refresh=false"])?);
+        }
+        let (Some(provider), Some(floor)) = (median(provider_times), median(floor_times)) else {
+            continue;
+        };
+        let ratio = provider.as_secs_f64() / floor.as_secs_f64();
+        let (target, met) = if count == 500 {
+            ("≤ 1.25 × floor", verdict(ratio <= 1.25))
+        } else {
+            ("-", Verdict::Info)
+        };
+        table.row(
+            &format!("plan -refresh=false, {count} clients"),
+            format!("{} s vs {} s floor = {ratio:.2}×", seconds(provider), seconds(floor)),
+            target,
+            met,
+        );
+    }
+    Ok(())
+}
+
+/// Apply, refresh plan and destroy of [`STACK_CLIENTS`] clients, [`STACK_RUNS`] times, each in a fresh pool.
+fn stack_cycles(table: &mut Table, runtime: &tokio::runtime::Runtime) -> Result<(), SuiteError> {
+    progress(&format!(
+        "apply / refresh plan / destroy of {STACK_CLIENTS} clients against the local Cognito, {STACK_RUNS} runs"
+    ));
+    let stack = LocalCognito::try_start()?;
+    let mut applies = Vec::with_capacity(STACK_RUNS);
+    let mut plans = Vec::with_capacity(STACK_RUNS);
+    let mut destroys = Vec::with_capacity(STACK_RUNS);
+    for run in 0..STACK_RUNS {
+        let pool = runtime.block_on(stack.create_user_pool(&format!("bench-{run}")));
+        let workspace = Workspace::new(stack.endpoint(), &cognito_clients_config(STACK_CLIENTS, &pool));
+        applies.push(workspace.timed(&["apply", "-auto-approve"])?);
+        plans.push(workspace.timed(&["plan"])?);
+        destroys.push(workspace.timed(&["destroy", "-auto-approve"])?);
+    }
+    for (name, times) in [
+        ("apply", applies),
+        ("refresh plan (no changes)", plans),
+        ("destroy", destroys),
+    ] {
+        if let Some(time) = median(times) {
+            table.row(
+                &format!("{name}, {STACK_CLIENTS} clients, local Cognito"),
+                format!("{} s", seconds(time)),
+                "-",
+                Verdict::Info,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// [`QUOTA_CLIENTS`] creates in one pool whose CreateUserPoolClient quota is [`QUOTA_PER_SECOND`]: the floor is
+/// `QUOTA_CLIENTS / QUOTA_PER_SECOND` seconds, and the target 1.10 times that.
+fn quota_bound_apply(table: &mut Table, runtime: &tokio::runtime::Runtime) -> Result<(), SuiteError> {
+    progress(&format!(
+        "quota-bound apply: {QUOTA_CLIENTS} clients in one pool at {QUOTA_PER_SECOND} requests/s"
+    ));
+    let stack = LocalCognito::try_start()?;
+    let pool = runtime.block_on(stack.create_user_pool("bench-quota"));
+    stack.set_faults(serde_json::json!({ "rate_limit_per_second": QUOTA_PER_SECOND }));
+    let workspace = Workspace::new(stack.endpoint(), &cognito_clients_config(QUOTA_CLIENTS, &pool));
+    let floor = Duration::from_secs((QUOTA_CLIENTS / QUOTA_PER_SECOND) as u64);
+    let target = floor.mul_f64(1.10);
+    let outcome = workspace.timed(&["apply", "-auto-approve"]);
+    let requests = stack.requests();
+    let refused = requests
+        .iter()
+        .filter(|request| request.fault.as_deref() == Some("rate_limit"))
+        .count();
+    let name = format!("quota-bound apply, {QUOTA_CLIENTS} clients at {QUOTA_PER_SECOND}/s");
+    let target_text = format!("≤ {} s (1.10 × {} s)", seconds(target), floor.as_secs());
+    match outcome {
+        Ok(time) => table.row(
+            &name,
+            format!(
+                "{} s = {:.2}× floor; {} requests, {refused} refused by the quota",
+                seconds(time),
+                time.as_secs_f64() / floor.as_secs_f64(),
+                requests.len()
+            ),
+            &target_text,
+            verdict(time <= target),
+        ),
+        Err(SuiteError::Terraform { status, .. }) => table.row(
+            &name,
+            format!(
+                "apply failed ({status}); {} requests, {refused} refused by the quota",
+                requests.len()
+            ),
+            &target_text,
+            Verdict::Miss,
+        ),
+        Err(other) => return Err(other),
+    }
+    Ok(())
+}
+
+/// The criterion medians `scripts/bench` produced just before this run.
+fn criterion_figures(table: &mut Table) {
+    let home = std::env::var_os("CRITERION_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench/criterion"));
+    let figures = [
+        (
+            "client_state/msgpack_decode_encode",
+            "full client state msgpack decode + encode",
+            Some(20_000.0),
+        ),
+        ("client_state/msgpack_decode", "full client state msgpack decode", None),
+        ("client_state/msgpack_encode", "full client state msgpack encode", None),
+        (
+            "client_state/json_decode_lenient",
+            "full client state JSON decode (state upgrade)",
+            None,
+        ),
+        ("plan/create", "plan one client: create", None),
+        ("plan/no_change", "plan one client: no change", None),
+    ];
+    for (id, name, target_nanoseconds) in figures {
+        let (measured, met) = match criterion_median(&home, id) {
+            Some(nanoseconds) => (
+                format!("{:.2} µs", nanoseconds / 1000.0),
+                target_nanoseconds.map_or(Verdict::Info, |target| verdict(nanoseconds <= target)),
+            ),
+            None => (
+                format!("not measured (cargo bench --bench {})", bench_of(id)),
+                Verdict::Info,
+            ),
+        };
+        let target = target_nanoseconds.map_or("-".to_string(), |target| format!("≤ {:.0} µs", target / 1000.0));
+        table.row(&format!("{name} (criterion median)"), measured, &target, met);
+    }
+    table.row(
+        "validation of one configuration",
+        "not measured: no validation function yet".to_string(),
+        "-",
+        Verdict::Info,
+    );
+}
+
+fn bench_of(criterion_id: &str) -> &'static str {
+    if criterion_id.starts_with("plan/") {
+        "planning"
+    } else {
+        "codec"
+    }
+}
+
+/// `median.point_estimate` (nanoseconds) of criterion's latest estimates for `id`.
+fn criterion_median(home: &Path, id: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(home.join(id).join("new/estimates.json")).ok()?;
+    let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
+    estimates.get("median")?.get("point_estimate")?.as_f64()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Terraform runs
+
+/// A Terraform working directory with one configuration, using this build's provider through dev_overrides.
+struct Workspace {
+    harness: Terraform,
+}
+
+impl Workspace {
+    fn new(endpoint: &str, main_tf: &str) -> Workspace {
+        let harness = Terraform::with_endpoint(endpoint);
+        harness.write_config(main_tf);
+        Workspace { harness }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("terraform");
+        command
+            .args(terraform_arguments(args))
+            .current_dir(self.harness.dir())
+            .env_clear()
+            .envs(self.harness.environment())
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// Wall time of `terraform <args>`, which must succeed.
+    fn timed(&self, args: &[&str]) -> Result<Duration, SuiteError> {
+        let started = Instant::now();
+        let output = self.command(args).output().map_err(SuiteError::Spawn)?;
+        let elapsed = started.elapsed();
+        if !output.status.success() {
+            return Err(SuiteError::Terraform {
+                command: args.join(" "),
+                status: output.status.to_string(),
+                output: format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                ),
+            });
+        }
+        Ok(elapsed)
+    }
+
+    /// Runs `terraform <args>` while sampling the peak resident memory (VmHWM) of every provider process it
+    /// starts; returns the largest, in KiB. Not timed: the sampling itself costs CPU.
+    fn peak_provider_memory(&self, args: &[&str]) -> Result<u64, SuiteError> {
+        let mut child = self
+            .command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(SuiteError::Spawn)?;
+        let terraform_pid = child.id();
+        let mut peaks: HashMap<u32, u64> = HashMap::new();
+        let status = loop {
+            for pid in provider_children(terraform_pid) {
+                if let Some(kib) = status_field_kib(pid, "VmHWM:") {
+                    let peak = peaks.entry(pid).or_default();
+                    *peak = (*peak).max(kib);
+                }
+            }
+            if let Some(status) = child.try_wait().map_err(SuiteError::Spawn)? {
+                break status;
+            }
+            std::thread::sleep(SAMPLE_INTERVAL);
+        };
+        if !status.success() {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+            }
+            return Err(SuiteError::Terraform {
+                command: args.join(" "),
+                status: status.to_string(),
+                output: stderr,
+            });
+        }
+        Ok(peaks.into_values().max().unwrap_or(0))
+    }
+}
+
+/// Processes whose parent is `parent` and whose command is the provider binary.
+fn provider_children(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            // `pid (comm) state ppid ...`; comm may hold spaces and parentheses, so split at the last ')'.
+            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+                return false;
+            };
+            let comm = &stat[open + 1..close];
+            let ppid = stat[close + 1..]
+                .split_whitespace()
+                .nth(1)
+                .and_then(|field| field.parse::<u32>().ok());
+            comm.starts_with(PROVIDER_COMM_PREFIX) && ppid == Some(parent)
+        })
+        .collect()
+}
+
+/// A `kB` field of `/proc/<pid>/status`, e.g. `VmHWM:`.
+fn status_field_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// `count` clients with a typical web-client configuration, all in `pool`.
+fn cognito_clients_config(count: usize, pool: &str) -> String {
+    format!(
+        r#"{PROVIDER_PREAMBLE}
+resource "cognito_user_pool_client" "client" {{
+  count        = {count}
+  user_pool_id = "{pool}"
+  name         = "bench-client-${{count.index}}"
+
+  explicit_auth_flows                  = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+  allowed_oauth_flows_user_pool_client = true
+  allowed_oauth_flows                  = ["code"]
+  allowed_oauth_scopes                 = ["openid", "email"]
+  callback_urls                        = ["https://app${{count.index}}.example.com/callback"]
+  supported_identity_providers         = ["COGNITO"]
+}}
+"#
+    )
+}
+
+/// The floor: the same number of resources with the same expressions, handled by Terraform alone.
+fn terraform_data_config(count: usize) -> String {
+    format!(
+        r#"resource "terraform_data" "client" {{
+  count = {count}
+  input = {{
+    user_pool_id                         = "eu-west-1_AbCdEfGhI"
+    name                                 = "bench-client-${{count.index}}"
+    explicit_auth_flows                  = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    allowed_oauth_flows_user_pool_client = true
+    allowed_oauth_flows                  = ["code"]
+    allowed_oauth_scopes                 = ["openid", "email"]
+    callback_urls                        = ["https://app${{count.index}}.example.com/callback"]
+    supported_identity_providers         = ["COGNITO"]
+  }}
+}}
+"#
+    )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+
+#[derive(Clone, Copy)]
+enum Verdict {
+    Met,
+    Miss,
+    /// A figure without a target.
+    Info,
+}
+
+fn verdict(met: bool) -> Verdict {
+    if met { Verdict::Met } else { Verdict::Miss }
+}
+
+impl Verdict {
+    fn text(self) -> &'static str {
+        match self {
+            Verdict::Met => "ok",
+            Verdict::Miss => "MISS",
+            Verdict::Info => "",
+        }
+    }
+}
+
+struct Row {
+    figure: String,
+    measured: String,
+    target: String,
+    verdict: Verdict,
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    fn row(&mut self, figure: &str, measured: String, target: &str, verdict: Verdict) {
+        self.rows.push(Row {
+            figure: figure.to_string(),
+            measured,
+            target: target.to_string(),
+            verdict,
+        });
+    }
+
+    /// A Markdown table, columns padded so it also reads well in a terminal.
+    fn print(&self) {
+        let width = |column: fn(&Row) -> &str, header: &str| {
+            self.rows
+                .iter()
+                .map(|row| column(row).chars().count())
+                .chain([header.chars().count()])
+                .max()
+                .unwrap_or(0)
+        };
+        let figure_width = width(|row| &row.figure, "figure");
+        let measured_width = width(|row| &row.measured, "measured");
+        let target_width = width(|row| &row.target, "target");
+        let pad = |text: &str, width: usize| format!("{text}{}", " ".repeat(width - text.chars().count()));
+        println!(
+            "| {} | {} | {} | verdict |",
+            pad("figure", figure_width),
+            pad("measured", measured_width),
+            pad("target", target_width)
+        );
+        println!(
+            "|-{}-|-{}-|-{}-|---------|",
+            "-".repeat(figure_width),
+            "-".repeat(measured_width),
+            "-".repeat(target_width)
+        );
+        for row in &self.rows {
+            println!(
+                "| {} | {} | {} | {:<7} |",
+                pad(&row.figure, figure_width),
+                pad(&row.measured, measured_width),
+                pad(&row.target, target_width),
+                row.verdict.text()
+            );
+        }
+    }
+}
+
+/// Progress goes to stderr, so stdout holds only the table.
+fn progress(step: &str) {
+    eprintln!("bench: {step}");
+}
+
+fn median(values: Vec<Duration>) -> Option<Duration> {
+    Spread::of(values).map(|spread| spread.median)
+}
+
+fn milliseconds(duration: Duration) -> String {
+    format!("{:.2}", duration.as_secs_f64() * 1000.0)
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{:.2}", duration.as_secs_f64())
+}
+
+/// Decimal megabytes, the unit of the targets.
+fn megabytes(kib: u64) -> String {
+    format!("{:.1} MB", kib as f64 * 1024.0 / 1e6)
+}

@@ -1,0 +1,458 @@
+//! The two data sources, named as HashiCorp's AWS provider names them so configurations port by renaming:
+//!
+//! - `cognito_user_pool_client`: one app client by `user_pool_id` and `client_id`, with every attribute of the
+//!   resource (computed; `client_secret` sensitive). Built from DescribeUserPoolClient through the resource's own
+//!   value conversion ([`state::state_from_remote`]), so the data source and the resource never disagree.
+//! - `cognito_user_pool_clients`: the IDs and names of every client of a pool, all pages of ListUserPoolClients.
+//!
+//! The resource's nested blocks become computed attributes of type `list(object)` here: a data source's blocks
+//! would be configuration, and these values are only ever read.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::ApiSource;
+use super::api::{ApiError, ClientSummary, CognitoApi};
+use super::model::{RemoteClient, defaults};
+use super::user_pool_client::api_diagnostics;
+use super::user_pool_client::schema::{self as resource_schema, attr};
+use super::user_pool_client::state::{self, get};
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::tf::resource::{Context, DataSource};
+use crate::tf::schema::{Attribute, Block, Schema};
+use crate::tf::value::{Type, Value};
+
+pub const CLIENT_TYPE_NAME: &str = "cognito_user_pool_client";
+pub const CLIENTS_TYPE_NAME: &str = "cognito_user_pool_clients";
+
+/// Attribute names that exist only in the data sources.
+pub mod ds_attr {
+    pub const CLIENT_ID: &str = "client_id";
+    pub const CLIENT_IDS: &str = "client_ids";
+    pub const CLIENT_NAMES: &str = "client_names";
+}
+
+/// Data-source wording for the attributes whose resource description speaks of changing them.
+fn client_description(name: &str) -> Option<&'static str> {
+    Some(match name {
+        attr::ID => "The client ID (the same as `client_id`).",
+        attr::USER_POOL_ID => "ID of the user pool the client belongs to.",
+        attr::GENERATE_SECRET => "Whether the client has a secret (a confidential client).",
+        attr::CLIENT_SECRET => "The client secret of a confidential client; null otherwise.",
+        attr::TOKEN_VALIDITY_UNITS => {
+            "Units of the three token validity numbers: one object with `access_token`, `id_token` and \
+             `refresh_token`, each `seconds`, `minutes`, `hours` or `days`."
+        }
+        attr::ANALYTICS_CONFIGURATION => {
+            "Amazon Pinpoint analytics: one object with `application_arn`, `application_id`, `external_id`, \
+             `role_arn` and `user_data_shared`, or an empty list when the client has none."
+        }
+        attr::REFRESH_TOKEN_ROTATION => {
+            "Refresh-token rotation: one object with `feature` (`ENABLED` or `DISABLED`) and \
+             `retry_grace_period_seconds`."
+        }
+        _ => return None,
+    })
+}
+
+/// The schema of `data "cognito_user_pool_client"`: the resource's attributes, all computed, plus the two
+/// arguments that select the client.
+pub fn client_schema() -> Schema {
+    let resource = resource_schema::schema();
+    let mut block = Block::new(
+        "Reads one app client of an Amazon Cognito user pool: every attribute of the `cognito_user_pool_client` \
+         resource. Needs `cognito-idp:DescribeUserPoolClient`.",
+    )
+    .attribute(Attribute::required(
+        attr::USER_POOL_ID,
+        Type::String,
+        "ID of the user pool the client belongs to.",
+    ))
+    .attribute(Attribute::required(ds_attr::CLIENT_ID, Type::String, "The client ID."));
+    for attribute in &resource.block.attributes {
+        if attribute.name == attr::USER_POOL_ID {
+            continue;
+        }
+        let description = client_description(attribute.name).map_or(attribute.description.clone(), str::to_string);
+        let mut computed = Attribute::computed(attribute.name, attribute.ty.clone(), description);
+        computed.sensitive = attribute.sensitive;
+        block = block.attribute(computed);
+    }
+    for nested in &resource.block.blocks {
+        let description = client_description(nested.type_name).map_or(nested.block.description.clone(), str::to_string);
+        block = block.attribute(Attribute::computed(
+            nested.type_name,
+            nested.implied_type(),
+            description,
+        ));
+    }
+    Schema::new(0, block)
+}
+
+/// The schema of `data "cognito_user_pool_clients"`.
+pub fn clients_schema() -> Schema {
+    let block = Block::new(
+        "Lists the app clients of an Amazon Cognito user pool, every page of ListUserPoolClients. Needs \
+         `cognito-idp:ListUserPoolClients`.",
+    )
+    .attribute(Attribute::required(
+        attr::USER_POOL_ID,
+        Type::String,
+        "ID of the user pool.",
+    ))
+    .attribute(Attribute::computed(attr::ID, Type::String, "The user pool ID."))
+    .attribute(Attribute::computed(
+        ds_attr::CLIENT_IDS,
+        Type::list(Type::String),
+        "IDs of the pool's app clients, in the order Cognito lists them.",
+    ))
+    .attribute(Attribute::computed(
+        ds_attr::CLIENT_NAMES,
+        Type::list(Type::String),
+        "Names of the pool's app clients, index for index with `client_ids` (names need not be unique).",
+    ));
+    Schema::new(0, block)
+}
+
+/// A prior value with every block present, so [`state::state_from_remote`] reports the units and rotation that
+/// Cognito has even when they are its defaults: a data source shows what is, not what a configuration left out.
+fn every_block_reported() -> Value {
+    let rotation = Value::Object(BTreeMap::from([
+        (attr::FEATURE.to_string(), Value::string(defaults::ROTATION_DISABLED)),
+        (attr::RETRY_GRACE_PERIOD_SECONDS.to_string(), Value::int(0)),
+    ]));
+    Value::Object(BTreeMap::from([
+        (
+            attr::TOKEN_VALIDITY_UNITS.to_string(),
+            Value::List(vec![state::units_value(defaults::UNITS)]),
+        ),
+        (attr::REFRESH_TOKEN_ROTATION.to_string(), Value::List(vec![rotation])),
+    ]))
+}
+
+/// The value of `data "cognito_user_pool_client"` for what Cognito reports.
+pub fn client_value(remote: &RemoteClient) -> Value {
+    let mut value = state::state_from_remote(remote, &every_block_reported());
+    if let Value::Object(attributes) = &mut value {
+        attributes.insert(ds_attr::CLIENT_ID.to_string(), Value::string(remote.client_id.clone()));
+    }
+    value
+}
+
+/// The value of `data "cognito_user_pool_clients"` for a pool's clients, in listing order.
+pub fn clients_value(user_pool_id: &str, clients: &[ClientSummary]) -> Value {
+    let column = |pick: fn(&ClientSummary) -> &str| {
+        Value::List(clients.iter().map(|client| Value::string(pick(client))).collect())
+    };
+    Value::Object(BTreeMap::from([
+        (attr::USER_POOL_ID.to_string(), Value::string(user_pool_id)),
+        (attr::ID.to_string(), Value::string(user_pool_id)),
+        (ds_attr::CLIENT_IDS.to_string(), column(|c| c.client_id.as_str())),
+        (ds_attr::CLIENT_NAMES.to_string(), column(|c| c.name.as_str())),
+    ]))
+}
+
+/// A configured string argument. Terraform reads data sources only once their configuration is known, so an
+/// unknown or null here is a bug; empty strings are the user's and are reported at the argument.
+fn argument(config: &Value, name: &str) -> Result<String, Diagnostics> {
+    match get(config, name).as_str() {
+        Some(text) if !text.is_empty() => Ok(text.to_string()),
+        Some(_) => Err(
+            Diagnostic::error("Invalid argument", format!("{name} must not be empty."))
+                .at(AttributePath::attribute(name))
+                .into(),
+        ),
+        None => Err(Diagnostic::error(
+            "Missing argument",
+            format!("{name} is not a known string. This is a bug in Terraform or in the provider."),
+        )
+        .at(AttributePath::attribute(name))
+        .into()),
+    }
+}
+
+/// Runs an AWS read unless Terraform asked us to stop.
+async fn unless_stopped<T>(
+    ctx: &Context,
+    operation: &str,
+    call: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, Diagnostics> {
+    tokio::select! {
+        result = call => result.map_err(|error| api_diagnostics(&error)),
+        () = ctx.cancelled.cancelled() => Err(Diagnostic::error(
+            "Interrupted",
+            format!("{operation} was cancelled because Terraform is stopping."),
+        ).into()),
+    }
+}
+
+/// Folds a read's outcome into what the framework expects: a value next to its diagnostics.
+fn answer(result: Result<Value, Diagnostics>) -> (Value, Diagnostics) {
+    match result {
+        Ok(value) => (value, Diagnostics::new()),
+        Err(diagnostics) => (Value::Null, diagnostics),
+    }
+}
+
+pub struct UserPoolClientDataSource {
+    schema: Schema,
+    apis: Arc<dyn ApiSource>,
+}
+
+impl UserPoolClientDataSource {
+    pub fn new(apis: Arc<dyn ApiSource>) -> UserPoolClientDataSource {
+        UserPoolClientDataSource {
+            schema: client_schema(),
+            apis,
+        }
+    }
+
+    async fn read_client(&self, ctx: &Context, config: &Value) -> Result<Value, Diagnostics> {
+        let user_pool_id = argument(config, attr::USER_POOL_ID)?;
+        let client_id = argument(config, ds_attr::CLIENT_ID)?;
+        let api: Arc<dyn CognitoApi> = self.apis.api().await?;
+        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await? {
+            Some(remote) => Ok(client_value(&remote)),
+            None => Err(Diagnostic::error(
+                "App client not found",
+                format!("There is no app client {client_id} in user pool {user_pool_id} (or no such pool)."),
+            )
+            .at(AttributePath::attribute(ds_attr::CLIENT_ID))
+            .into()),
+        }
+    }
+}
+
+#[async_trait]
+impl DataSource for UserPoolClientDataSource {
+    fn type_name(&self) -> &'static str {
+        CLIENT_TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, ctx: &Context, config: Value) -> (Value, Diagnostics) {
+        answer(self.read_client(ctx, &config).await)
+    }
+}
+
+pub struct UserPoolClientsDataSource {
+    schema: Schema,
+    apis: Arc<dyn ApiSource>,
+}
+
+impl UserPoolClientsDataSource {
+    pub fn new(apis: Arc<dyn ApiSource>) -> UserPoolClientsDataSource {
+        UserPoolClientsDataSource {
+            schema: clients_schema(),
+            apis,
+        }
+    }
+
+    async fn read_clients(&self, ctx: &Context, config: &Value) -> Result<Value, Diagnostics> {
+        let user_pool_id = argument(config, attr::USER_POOL_ID)?;
+        let api: Arc<dyn CognitoApi> = self.apis.api().await?;
+        let clients = unless_stopped(ctx, "ListUserPoolClients", api.list(&user_pool_id)).await?;
+        Ok(clients_value(&user_pool_id, &clients))
+    }
+}
+
+#[async_trait]
+impl DataSource for UserPoolClientsDataSource {
+    fn type_name(&self) -> &'static str {
+        CLIENTS_TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, ctx: &Context, config: Value) -> (Value, Diagnostics) {
+        answer(self.read_clients(ctx, &config).await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::api::{ErrorKind, FakeCognito, Operation};
+    use crate::cognito::model::{ClientSettings, TimeUnit};
+    use crate::tf::msgpack;
+
+    const POOL: &str = "us-east-1_datapool";
+
+    struct FakeSource(Arc<FakeCognito>);
+
+    #[async_trait]
+    impl ApiSource for FakeSource {
+        async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+            Ok(self.0.clone())
+        }
+    }
+
+    fn fake() -> Arc<FakeCognito> {
+        Arc::new(FakeCognito::new().with_user_pool(POOL))
+    }
+
+    fn config(schema: &Schema, pairs: &[(&str, &str)]) -> Value {
+        let Type::Object { attributes, .. } = schema.value_type() else {
+            unreachable!("schemas are objects")
+        };
+        let mut object: BTreeMap<String, Value> = attributes.keys().map(|k| (k.clone(), Value::Null)).collect();
+        for (name, value) in pairs {
+            object.insert(name.to_string(), Value::string(*value));
+        }
+        Value::Object(object)
+    }
+
+    #[test]
+    fn schemas_have_no_problems_and_mirror_the_resource() {
+        let client = client_schema();
+        assert_eq!(client.problems(), Vec::<String>::new());
+        assert_eq!(clients_schema().problems(), Vec::<String>::new());
+        let resource = resource_schema::schema();
+        // Every resource attribute and block, plus client_id; no blocks of its own.
+        assert_eq!(
+            client.block.attributes.len(),
+            resource.block.attributes.len() + resource.block.blocks.len() + 1
+        );
+        assert!(client.block.blocks.is_empty());
+        assert!(client.block.find_attribute(attr::CLIENT_SECRET).unwrap().sensitive);
+        let arguments: Vec<&str> = client
+            .block
+            .attributes
+            .iter()
+            .filter(|a| !a.is_computed())
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(arguments, [attr::USER_POOL_ID, ds_attr::CLIENT_ID]);
+    }
+
+    #[tokio::test]
+    async fn reads_every_attribute_of_one_client() {
+        let fake = fake();
+        let mut settings = ClientSettings::with_defaults("reader");
+        settings.token_validity_units.access_token = TimeUnit::Minutes;
+        settings.access_token_validity = 30;
+        settings.callback_urls = ["https://app.example.com/cb".to_string()].into();
+        let created = fake.insert_client(POOL, &settings, true);
+        let source = UserPoolClientDataSource::new(Arc::new(FakeSource(fake.clone())));
+
+        let (value, diagnostics) = source
+            .read(
+                &Context::default(),
+                config(
+                    source.schema(),
+                    &[("user_pool_id", POOL), ("client_id", &created.client_id)],
+                ),
+            )
+            .await;
+
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        msgpack::encode(&value, source.schema().value_type()).expect("a complete value of the schema's type");
+        assert!(value.is_wholly_known());
+        assert_eq!(get(&value, attr::ID).as_str(), Some(created.client_id.as_str()));
+        assert_eq!(
+            get(&value, ds_attr::CLIENT_ID).as_str(),
+            Some(created.client_id.as_str())
+        );
+        assert_eq!(get(&value, attr::ACCESS_TOKEN_VALIDITY).as_i64(), Some(30));
+        assert_eq!(get(&value, attr::GENERATE_SECRET).as_bool(), Some(true));
+        assert_eq!(
+            get(&value, attr::CLIENT_SECRET).as_str(),
+            created.client_secret.as_deref()
+        );
+        // Units and rotation are reported even where they are Cognito's defaults.
+        let units = state::block(&value, attr::TOKEN_VALIDITY_UNITS).expect("units reported");
+        assert_eq!(get(units, attr::ACCESS_TOKEN).as_str(), Some("minutes"));
+        let rotation = state::block(&value, attr::REFRESH_TOKEN_ROTATION).expect("rotation reported");
+        assert_eq!(get(rotation, attr::FEATURE).as_str(), Some("DISABLED"));
+        assert_eq!(fake.requests_of(Operation::Describe).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_missing_client_is_an_error_at_client_id() {
+        let source = UserPoolClientDataSource::new(Arc::new(FakeSource(fake())));
+        let (value, diagnostics) = source
+            .read(
+                &Context::default(),
+                config(
+                    source.schema(),
+                    &[("user_pool_id", POOL), ("client_id", "nosuchclient")],
+                ),
+            )
+            .await;
+        assert!(value.is_null());
+        let diagnostic = diagnostics.iter().next().expect("one diagnostic");
+        assert_eq!(diagnostic.summary, "App client not found");
+        assert_eq!(diagnostic.attribute, Some(AttributePath::attribute(ds_attr::CLIENT_ID)));
+    }
+
+    #[tokio::test]
+    async fn lists_every_client_with_names_aligned() {
+        let fake = fake();
+        let mut expected = Vec::new();
+        for index in 0..75 {
+            let name = format!("client-{index:02}");
+            let created = fake.insert_client(POOL, &ClientSettings::with_defaults(&name), false);
+            expected.push((created.client_id, name));
+        }
+        let source = UserPoolClientsDataSource::new(Arc::new(FakeSource(fake)));
+
+        let (value, diagnostics) = source
+            .read(&Context::default(), config(source.schema(), &[("user_pool_id", POOL)]))
+            .await;
+
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        msgpack::encode(&value, source.schema().value_type()).expect("a complete value of the schema's type");
+        let column = |name: &str| -> Vec<String> {
+            get(&value, name)
+                .as_elements()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
+        };
+        let mut pairs: Vec<(String, String)> = column(ds_attr::CLIENT_IDS)
+            .into_iter()
+            .zip(column(ds_attr::CLIENT_NAMES))
+            .collect();
+        pairs.sort();
+        expected.sort();
+        assert_eq!(pairs, expected);
+    }
+
+    #[tokio::test]
+    async fn api_errors_and_empty_arguments_are_diagnostics() {
+        let fake = fake();
+        fake.fail_next(
+            Operation::List,
+            ApiError::new(Operation::List, POOL, None, ErrorKind::Unauthorized, "not allowed"),
+        );
+        let source = UserPoolClientsDataSource::new(Arc::new(FakeSource(fake)));
+        let (_, diagnostics) = source
+            .read(&Context::default(), config(source.schema(), &[("user_pool_id", POOL)]))
+            .await;
+        assert!(
+            diagnostics
+                .iter()
+                .next()
+                .unwrap()
+                .summary
+                .contains("ListUserPoolClients")
+        );
+
+        let (_, diagnostics) = source
+            .read(&Context::default(), config(source.schema(), &[("user_pool_id", "")]))
+            .await;
+        assert_eq!(
+            diagnostics.iter().next().unwrap().attribute,
+            Some(AttributePath::attribute(attr::USER_POOL_ID))
+        );
+    }
+}
