@@ -13,7 +13,8 @@
 //! - the criterion medians of `benches/codec.rs` and `benches/planning.rs`, read from criterion's output directory
 //!   (`$CRITERION_HOME`) when those benchmarks have run (`scripts/bench` runs them first).
 //!
-//! The provider measured is this build's binary (`CARGO_BIN_EXE_terraform-provider-cognito`). Nothing here asserts
+//! The provider measured is the binary named by the first argument (`scripts/bench` passes the `cargo build
+//! --release` binary), else this build's (`CARGO_BIN_EXE_terraform-provider-cognito`). Nothing here asserts
 //! timings: it measures and reports, marking each figure against its target.
 
 #[path = "common/handshake.rs"]
@@ -29,7 +30,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use handshake_runs::{HandshakeError, Spread};
-use support::terraform::{PROVIDER_PREAMBLE, Terraform, terraform_arguments};
+use support::terraform::{PROVIDER_PREAMBLE, Terraform, cli_config_text, terraform_arguments};
 use support::{LocalCognito, StackError};
 
 /// Handshake starts (the issue asks for 30).
@@ -69,6 +70,8 @@ enum SuiteError {
     },
     #[error(transparent)]
     Stack(#[from] StackError),
+    #[error("could not write the CLI configuration: {0}")]
+    Workspace(std::io::Error),
 }
 
 fn main() -> ExitCode {
@@ -81,8 +84,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// The provider to measure: the first argument that is not a flag (`cargo bench` adds `--bench`), else this
+/// build's binary.
+fn binary_from_arguments() -> PathBuf {
+    std::env::args_os()
+        .skip(1)
+        .find(|argument| !argument.to_string_lossy().starts_with('-'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cognito")))
+}
+
 fn run() -> Result<(), SuiteError> {
-    let binary = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cognito"));
+    let binary = binary_from_arguments();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -146,7 +159,11 @@ fn run() -> Result<(), SuiteError> {
     }
 
     progress("peak RSS while planning 500 clients");
-    let workspace = Workspace::new(UNUSED_ENDPOINT, &cognito_clients_config(500, "eu-west-1_AbCdEfGhI"));
+    let workspace = Workspace::new(
+        &binary,
+        UNUSED_ENDPOINT,
+        &cognito_clients_config(500, "eu-west-1_AbCdEfGhI"),
+    )?;
     let peak_kib = workspace.peak_provider_memory(&["plan", "-refresh=false"])?;
     table.row(
         "RSS peak (VmHWM) planning 500 clients",
@@ -155,9 +172,9 @@ fn run() -> Result<(), SuiteError> {
         verdict(peak_kib as f64 * 1024.0 <= 30e6),
     );
 
-    plan_comparison(&mut table)?;
-    stack_cycles(&mut table, &runtime)?;
-    quota_bound_apply(&mut table, &runtime)?;
+    plan_comparison(&mut table, &binary)?;
+    stack_cycles(&mut table, &runtime, &binary)?;
+    quota_bound_apply(&mut table, &runtime, &binary)?;
     criterion_figures(&mut table);
 
     table.print();
@@ -165,13 +182,17 @@ fn run() -> Result<(), SuiteError> {
 }
 
 /// `plan -refresh=false` for each count, provider and floor interleaved so both see the same machine state.
-fn plan_comparison(table: &mut Table) -> Result<(), SuiteError> {
+fn plan_comparison(table: &mut Table, binary: &Path) -> Result<(), SuiteError> {
     for count in PLAN_COUNTS {
         progress(&format!(
             "plan -refresh=false, {count} clients vs terraform_data, {PLAN_RUNS} runs"
         ));
-        let cognito = Workspace::new(UNUSED_ENDPOINT, &cognito_clients_config(count, "eu-west-1_AbCdEfGhI"));
-        let floor = Workspace::new(UNUSED_ENDPOINT, &terraform_data_config(count));
+        let cognito = Workspace::new(
+            binary,
+            UNUSED_ENDPOINT,
+            &cognito_clients_config(count, "eu-west-1_AbCdEfGhI"),
+        )?;
+        let floor = Workspace::new(binary, UNUSED_ENDPOINT, &terraform_data_config(count))?;
         // One unmeasured run each: Terraform's first start in a directory reads more from disk.
         floor.timed(&["plan", "-refresh=false"])?;
         cognito.timed(&["plan", "-refresh=false"])?;
@@ -201,7 +222,7 @@ fn plan_comparison(table: &mut Table) -> Result<(), SuiteError> {
 }
 
 /// Apply, refresh plan and destroy of [`STACK_CLIENTS`] clients, [`STACK_RUNS`] times, each in a fresh pool.
-fn stack_cycles(table: &mut Table, runtime: &tokio::runtime::Runtime) -> Result<(), SuiteError> {
+fn stack_cycles(table: &mut Table, runtime: &tokio::runtime::Runtime, binary: &Path) -> Result<(), SuiteError> {
     progress(&format!(
         "apply / refresh plan / destroy of {STACK_CLIENTS} clients against the local Cognito, {STACK_RUNS} runs"
     ));
@@ -211,7 +232,7 @@ fn stack_cycles(table: &mut Table, runtime: &tokio::runtime::Runtime) -> Result<
     let mut destroys = Vec::with_capacity(STACK_RUNS);
     for run in 0..STACK_RUNS {
         let pool = runtime.block_on(stack.create_user_pool(&format!("bench-{run}")));
-        let workspace = Workspace::new(stack.endpoint(), &cognito_clients_config(STACK_CLIENTS, &pool));
+        let workspace = Workspace::new(binary, stack.endpoint(), &cognito_clients_config(STACK_CLIENTS, &pool))?;
         applies.push(workspace.timed(&["apply", "-auto-approve"])?);
         plans.push(workspace.timed(&["plan"])?);
         destroys.push(workspace.timed(&["destroy", "-auto-approve"])?);
@@ -235,14 +256,14 @@ fn stack_cycles(table: &mut Table, runtime: &tokio::runtime::Runtime) -> Result<
 
 /// [`QUOTA_CLIENTS`] creates in one pool whose CreateUserPoolClient quota is [`QUOTA_PER_SECOND`]: the floor is
 /// `QUOTA_CLIENTS / QUOTA_PER_SECOND` seconds, and the target 1.10 times that.
-fn quota_bound_apply(table: &mut Table, runtime: &tokio::runtime::Runtime) -> Result<(), SuiteError> {
+fn quota_bound_apply(table: &mut Table, runtime: &tokio::runtime::Runtime, binary: &Path) -> Result<(), SuiteError> {
     progress(&format!(
         "quota-bound apply: {QUOTA_CLIENTS} clients in one pool at {QUOTA_PER_SECOND} requests/s"
     ));
     let stack = LocalCognito::try_start()?;
     let pool = runtime.block_on(stack.create_user_pool("bench-quota"));
     stack.set_faults(serde_json::json!({ "rate_limit_per_second": QUOTA_PER_SECOND }));
-    let workspace = Workspace::new(stack.endpoint(), &cognito_clients_config(QUOTA_CLIENTS, &pool));
+    let workspace = Workspace::new(binary, stack.endpoint(), &cognito_clients_config(QUOTA_CLIENTS, &pool))?;
     let floor = Duration::from_secs((QUOTA_CLIENTS / QUOTA_PER_SECOND) as u64);
     let target = floor.mul_f64(1.10);
     let outcome = workspace.timed(&["apply", "-auto-approve"]);
@@ -346,10 +367,13 @@ struct Workspace {
 }
 
 impl Workspace {
-    fn new(endpoint: &str, main_tf: &str) -> Workspace {
+    /// A directory whose CLI configuration points dev_overrides at `binary`'s directory.
+    fn new(binary: &Path, endpoint: &str, main_tf: &str) -> Result<Workspace, SuiteError> {
         let harness = Terraform::with_endpoint(endpoint);
+        let provider_dir = binary.parent().unwrap_or(Path::new("."));
+        std::fs::write(harness.cli_config_path(), cli_config_text(provider_dir)).map_err(SuiteError::Workspace)?;
         harness.write_config(main_tf);
-        Workspace { harness }
+        Ok(Workspace { harness })
     }
 
     fn command(&self, args: &[&str]) -> Command {

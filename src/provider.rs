@@ -92,7 +92,8 @@ impl AwsClients {
         }));
     }
 
-    /// The Cognito API (SDK client behind our retry policy), resolving the AWS configuration on first use.
+    /// The Cognito API, resolving the AWS configuration on first use: the SDK client behind the shared pacer, the
+    /// retry policy and create adoption (outermost), every wait of which ends on StopProvider.
     pub async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
         let configured = self
             .configured
@@ -112,7 +113,9 @@ impl AwsClients {
             let pacer = Arc::new(Pacer::new(configured.settings.pacing));
             let paced = PacedCognito::new(SdkCognito::new(&client), pacer, self.stop.clone());
             let retrying = RetryingCognito::new(paced, configured.settings.retry_policy(), self.stop.clone());
-            Ok::<Arc<dyn CognitoApi>, Diagnostics>(Arc::new(AdoptingCognito::new(retrying)))
+            let max_create_requests = retrying.policy().max_attempts;
+            let adopting = AdoptingCognito::with_max_create_requests(retrying, max_create_requests);
+            Ok::<Arc<dyn CognitoApi>, Diagnostics>(Arc::new(adopting))
         };
         configured.api.get_or_try_init(build).await.cloned()
     }

@@ -1039,15 +1039,13 @@ const BREAKAGES: [Breakage; 22] = [
     Breakage {
         label: "analytics ID without role",
         apply: |s| {
-            let mut analytics = Analytics {
+            s.analytics = Some(Analytics {
                 application_arn: None,
                 application_id: Some("0123abcd".into()),
                 role_arn: None,
                 external_id: Some("ext".into()),
                 user_data_shared: None,
-            };
-            analytics.role_arn = None;
-            s.analytics = Some(analytics);
+            });
         },
         line_fragment: "application_id",
     },

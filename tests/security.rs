@@ -21,6 +21,18 @@ use support::{LocalCognito, Terraform};
 const DISTINCTIVE_SECRET_KEY: &str = "Zq7SecretAccessKeyForLogHygiene0x5eCr3tK3y";
 
 fn config(pool_id: &str, count: usize, name: &str, generate_secret: bool, callback: &str) -> String {
+    config_with(pool_id, count, name, generate_secret, callback, "")
+}
+
+/// As [`config`], with HCL lines for the provider block.
+fn config_with(
+    pool_id: &str,
+    count: usize,
+    name: &str,
+    generate_secret: bool,
+    callback: &str,
+    provider_settings: &str,
+) -> String {
     format!(
         r#"terraform {{
   required_providers {{
@@ -28,7 +40,8 @@ fn config(pool_id: &str, count: usize, name: &str, generate_secret: bool, callba
   }}
 }}
 
-provider "cognito" {{}}
+provider "cognito" {{
+{provider_settings}}}
 
 resource "cognito_user_pool_client" "app" {{
   count                                = {count}
@@ -144,13 +157,21 @@ async fn no_secret_reaches_trace_logs_terraform_output_or_the_wire_log() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
-    const COUNT: usize = 30;
+    const COUNT: usize = 20;
     let stack = LocalCognito::start();
     let pool_id = stack.create_user_pool("interrupted").await;
     let mut tf = Terraform::new(&stack);
     tf.env("TF_LOG_PROVIDER", "INFO");
-    tf.write_config(&config(&pool_id, COUNT, "slow", false, "https://a.example.com/cb"));
-    // Every create takes 1.5 s at the proxy, so thirty of them at ten at a time take several seconds.
+    // One create per second, each taking 1.5 s at the proxy: when Ctrl-C comes, a few creates are in flight and
+    // most of Terraform's ten concurrent ones wait for a pacing slot.
+    tf.write_config(&config_with(
+        &pool_id,
+        COUNT,
+        "slow",
+        false,
+        "https://a.example.com/cb",
+        "  requests_per_second_per_pool = 1\n",
+    ));
     stack.set_faults(json!({ "latency_ms": 1500, "operations": ["CreateUserPoolClient"] }));
 
     let mut child = Command::new("terraform")
@@ -173,7 +194,8 @@ async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
     let stderr = thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
 
     let deadline = Instant::now() + Duration::from_secs(60);
-    while stack.requests_for("CreateUserPoolClient").len() < 3 {
+    // The proxy logs a request once answered: wait for the first answer.
+    while stack.requests_for("CreateUserPoolClient").is_empty() {
         assert!(Instant::now() < deadline, "terraform never started creating");
         thread::sleep(Duration::from_millis(50));
     }
@@ -216,6 +238,14 @@ async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
         );
     }
     assert!(sent < COUNT, "the remaining creates were never sent: {sent} of {COUNT}");
+    assert!(
+        stderr.contains("not sent because Terraform is"),
+        "StopProvider ended the waits for a pacing slot: {output}"
+    );
+    assert!(
+        sent <= 5,
+        "no create waiting for a slot was sent after the stop: {sent} sent"
+    );
 
     let in_state: BTreeSet<String> = state_clients(&tf)
         .iter()
@@ -227,7 +257,8 @@ async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
         "every client that exists is in state, and nothing else: {output}"
     );
 
-    // The next apply finishes the job: exactly COUNT clients, none twice.
+    // The next apply, at the default rates, finishes the job: exactly COUNT clients, none twice.
+    tf.write_config(&config(&pool_id, COUNT, "slow", false, "https://a.example.com/cb"));
     tf.apply();
     let remote = remote_ids(&stack, &pool_id).await;
     assert_eq!(remote.len(), COUNT);

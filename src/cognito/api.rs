@@ -29,7 +29,7 @@ use async_trait::async_trait;
 
 use super::model::{ClientSettings, RemoteClient};
 
-pub use adopt::{AdoptingCognito, Adoption, decide as decide_adoption, may_have_created};
+pub use adopt::{AdoptingCognito, Adoption, DEFAULT_MAX_CREATE_REQUESTS, decide as decide_adoption, may_have_created};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
 pub use fake::{FakeCognito, RecordedRequest};
 pub use mapping::{RequestError, create_request, format_timestamp, remote_client_from_sdk, update_request};

@@ -23,8 +23,8 @@ use tokio::sync::OnceCell;
 use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation};
 use crate::cognito::model::{ClientSettings, RemoteClient};
 
-/// How often one create is sent at most, when each earlier request was found not to have made a client.
-const MAX_CREATE_REQUESTS: u32 = 3;
+/// How often one create is sent at most by default, when each earlier request was found not to have made a client.
+pub const DEFAULT_MAX_CREATE_REQUESTS: u32 = 3;
 
 /// What a lookup after an ambiguous create found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,16 +80,23 @@ pub fn may_have_created(error: &ApiError) -> bool {
         && matches!(error.kind, ErrorKind::Ambiguous | ErrorKind::Transient)
 }
 
+/// A pool's client ids before this process's first create there, listed once; `None` when they could not be.
+type Baseline = Arc<OnceCell<Option<BTreeSet<String>>>>;
+/// Creates under way per (pool, name).
+type InFlightRegistry = Arc<Mutex<HashMap<(String, String), usize>>>;
+
 /// Another [`CognitoApi`] whose create adopts a client made by a request whose answer was lost. Sits above the
 /// retry layer: its lookups (List, Describe) are retried and paced like any call.
 pub struct AdoptingCognito<A: CognitoApi> {
     inner: A,
     /// Per pool, the client ids before this process's first create there; `None` when they could not be listed.
-    baselines: Mutex<HashMap<String, Arc<OnceCell<Option<BTreeSet<String>>>>>>,
+    baselines: Mutex<HashMap<String, Baseline>>,
     /// Per pool, the clients this process created or adopted.
     ours: Mutex<HashMap<String, BTreeSet<String>>>,
     /// Creates under way per (pool, name).
-    in_flight: Arc<Mutex<HashMap<(String, String), usize>>>,
+    in_flight: InFlightRegistry,
+    /// Requests per create at most, each after the pool showed that the previous one made nothing.
+    max_create_requests: u32,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -99,11 +106,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Counts one create as under way for as long as it lives, so a dropped create future is counted out too.
 struct InFlight {
     key: (String, String),
-    registry: Arc<Mutex<HashMap<(String, String), usize>>>,
+    registry: InFlightRegistry,
 }
 
 impl InFlight {
-    fn enter(registry: &Arc<Mutex<HashMap<(String, String), usize>>>, key: (String, String)) -> InFlight {
+    fn enter(registry: &InFlightRegistry, key: (String, String)) -> InFlight {
         *lock(registry).entry(key.clone()).or_insert(0) += 1;
         InFlight {
             key,
@@ -130,7 +137,15 @@ impl Drop for InFlight {
 
 impl<A: CognitoApi> AdoptingCognito<A> {
     pub fn new(inner: A) -> AdoptingCognito<A> {
+        AdoptingCognito::with_max_create_requests(inner, DEFAULT_MAX_CREATE_REQUESTS)
+    }
+
+    /// `max_create_requests` (at least 1) bounds how often one create is sent when each earlier request was found
+    /// to have made nothing; the provider uses its retry count, so that a 5xx on Create is retried as often as
+    /// any other call, only never blindly.
+    pub fn with_max_create_requests(inner: A, max_create_requests: u32) -> AdoptingCognito<A> {
         AdoptingCognito {
+            max_create_requests: max_create_requests.max(1),
             inner,
             baselines: Mutex::new(HashMap::new()),
             ours: Mutex::new(HashMap::new()),
@@ -273,7 +288,7 @@ impl<A: CognitoApi> CognitoApi for AdoptingCognito<A> {
                     self.remember(&client);
                     return Ok(client);
                 }
-                None if requests < MAX_CREATE_REQUESTS => {
+                None if requests < self.max_create_requests => {
                     tracing::info!(user_pool_id, name = %settings.name, "no client was made; creating again");
                 }
                 None => {

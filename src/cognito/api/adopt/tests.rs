@@ -160,6 +160,21 @@ async fn creates_that_keep_making_nothing_give_up_after_three_requests() {
 }
 
 #[tokio::test]
+async fn the_number_of_create_requests_is_configurable() {
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    for _ in 0..5 {
+        fake.fail_next(
+            Operation::Create,
+            ApiError::from_service(Operation::Create, POOL, None, "InternalErrorException", "oops", 500),
+        );
+    }
+    let api = AdoptingCognito::with_max_create_requests(fake, 6);
+    api.create(POOL, &settings("app"), false).await.unwrap();
+    assert_eq!(api.inner().requests_of(Operation::Create).len(), 6);
+    assert_eq!(api.inner().clients(POOL).len(), 1);
+}
+
+#[tokio::test]
 async fn a_namesake_made_elsewhere_during_the_run_is_reported_not_adopted() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     let api = AdoptingCognito::new(fake);

@@ -36,7 +36,7 @@ async fn create_concurrently(api: &Arc<PacedCognito<FakeCognito>>, pool: &'stati
         .map(|index| {
             let api = Arc::clone(api);
             tokio::spawn(async move {
-                let settings = ClientSettings::with_defaults(&format!("app-{index}"));
+                let settings = ClientSettings::with_defaults(format!("app-{index}"));
                 api.create(pool, &settings, false).await.expect("create");
                 Instant::now()
             })
