@@ -1,8 +1,6 @@
 //! Planning micro-benchmarks: `plan` of one app client, for a create (null prior state) and for the common case
-//! of a re-plan with nothing to change (the full prior state and its configuration).
-//!
-//! Validation of one configuration is not measured here: the crate has no configuration validation function yet
-//! (`cognito::rules`); the schema's own consistency check is not a substitute.
+//! of a re-plan with nothing to change (the full prior state and its configuration), and the plan-time validation
+//! of that configuration (`cognito::rules::validate`, run for every ValidateResourceConfig).
 //!
 //! Run with `cargo bench --bench planning --target-dir target/bench`.
 
@@ -12,6 +10,7 @@ mod fixtures;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use terraform_provider_cognito::cognito::rules::validate;
 use terraform_provider_cognito::cognito::user_pool_client::plan::plan;
 use terraform_provider_cognito::tf::Value;
 
@@ -31,5 +30,14 @@ fn plan_one_client(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, plan_one_client);
+fn validate_one_client(c: &mut Criterion) {
+    let config = fixtures::full_config();
+    assert!(
+        !validate(&config).has_errors(),
+        "the fixture's configuration must be valid, so that every rule runs to its end"
+    );
+    c.bench_function("validate/full_config", |b| b.iter(|| validate(black_box(&config))));
+}
+
+criterion_group!(benches, plan_one_client, validate_one_client);
 criterion_main!(benches);

@@ -10,7 +10,7 @@
 //! - against the local Cognito stack (moto behind the proxy of tests/support/local_cognito.py): apply, refresh plan
 //!   and destroy of 200 clients (medians of [`STACK_RUNS`]), and the quota-bound apply of 100 clients in one pool
 //!   with the proxy's per-operation-per-pool limit of 5 requests per second, next to its floor of 100 / 5 s;
-//! - the criterion medians of `benches/codec.rs` and `benches/planning.rs`, read from criterion's output directory
+//! - the criterion medians of `benches/codec.rs` and `benches/planning.rs` (planning and validation), read from criterion's output directory
 //!   (`$CRITERION_HOME`) when those benchmarks have run (`scripts/bench` runs them first).
 //!
 //! The provider measured is the binary named by the first argument (`scripts/bench` passes the `cargo build
@@ -320,6 +320,7 @@ fn criterion_figures(table: &mut Table) {
         ),
         ("plan/create", "plan one client: create", None),
         ("plan/no_change", "plan one client: no change", None),
+        ("validate/full_config", "validate one client configuration", None),
     ];
     for (id, name, target_nanoseconds) in figures {
         let (measured, met) = match criterion_median(&home, id) {
@@ -335,16 +336,10 @@ fn criterion_figures(table: &mut Table) {
         let target = target_nanoseconds.map_or("-".to_string(), |target| format!("≤ {:.0} µs", target / 1000.0));
         table.row(&format!("{name} (criterion median)"), measured, &target, met);
     }
-    table.row(
-        "validation of one configuration",
-        "not measured: no validation function yet".to_string(),
-        "-",
-        Verdict::Info,
-    );
 }
 
 fn bench_of(criterion_id: &str) -> &'static str {
-    if criterion_id.starts_with("plan/") {
+    if criterion_id.starts_with("plan/") || criterion_id.starts_with("validate/") {
         "planning"
     } else {
         "codec"
