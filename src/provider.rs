@@ -516,6 +516,10 @@ impl Provider for CognitoProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         self.data_sources.clone()
     }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn crate::tf::resource::EphemeralResource>> {
+        crate::cognito::ephemeral_resources(&self.clients)
+    }
 }
 
 #[cfg(test)]

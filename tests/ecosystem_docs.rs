@@ -62,6 +62,7 @@ fn docs_cover_every_type_with_examples() {
         [
             "data-sources/user_pool_client.md",
             "data-sources/user_pool_clients.md",
+            "ephemeral-resources/user_pool_client_secret.md",
             "index.md",
             "resources/user_pool_client.md",
         ]
@@ -74,7 +75,7 @@ fn docs_cover_every_type_with_examples() {
         );
         assert!(page.content.contains("## Schema"), "{}", page.path.display());
     }
-    let resource = &pages[3].content;
+    let resource = &pages[4].content;
     assert!(resource.contains("## Import") && resource.contains("terraform import cognito_user_pool_client."));
     assert!(resource.contains("- `client_secret` (String, Sensitive)"), "{resource}");
 }

@@ -73,7 +73,8 @@ pub fn client_schema() -> Schema {
     ))
     .attribute(Attribute::required(ds_attr::CLIENT_ID, Type::String, "The client ID."));
     for attribute in &resource.block.attributes {
-        if attribute.name == attr::USER_POOL_ID {
+        // The user pool is an argument here; keeping the secret out of state is the resource's own option.
+        if attribute.name == attr::USER_POOL_ID || attribute.name == attr::CLIENT_SECRET_IN_STATE {
             continue;
         }
         let description = client_description(attribute.name).map_or(attribute.description.clone(), str::to_string);
@@ -138,6 +139,7 @@ pub fn client_value(remote: &RemoteClient) -> Value {
     let mut value = state::state_from_remote(remote, &every_block_reported());
     if let Value::Object(attributes) = &mut value {
         attributes.insert(ds_attr::CLIENT_ID.to_string(), Value::string(remote.client_id.clone()));
+        attributes.remove(attr::CLIENT_SECRET_IN_STATE);
     }
     value
 }
@@ -157,7 +159,7 @@ pub fn clients_value(user_pool_id: &str, clients: &[ClientSummary]) -> Value {
 
 /// A configured string argument. Terraform reads data sources only once their configuration is known, so an
 /// unknown or null here is a bug; empty strings are the user's and are reported at the argument.
-fn argument(config: &Value, name: &str) -> Result<String, Diagnostics> {
+pub(super) fn argument(config: &Value, name: &str) -> Result<String, Diagnostics> {
     match get(config, name).as_str() {
         Some(text) if !text.is_empty() => Ok(text.to_string()),
         Some(_) => Err(
@@ -175,7 +177,7 @@ fn argument(config: &Value, name: &str) -> Result<String, Diagnostics> {
 }
 
 /// Runs an AWS read unless Terraform asked us to stop.
-async fn unless_stopped<T>(
+pub(super) async fn unless_stopped<T>(
     ctx: &Context,
     operation: &str,
     call: impl Future<Output = Result<T, ApiError>>,
@@ -316,10 +318,10 @@ mod tests {
         assert_eq!(client.problems(), Vec::<String>::new());
         assert_eq!(clients_schema().problems(), Vec::<String>::new());
         let resource = resource_schema::schema();
-        // Every resource attribute and block, plus client_id; no blocks of its own.
+        // Every resource attribute and block but client_secret_in_state, plus client_id; no blocks of its own.
         assert_eq!(
             client.block.attributes.len(),
-            resource.block.attributes.len() + resource.block.blocks.len() + 1
+            resource.block.attributes.len() + resource.block.blocks.len()
         );
         assert!(client.block.blocks.is_empty());
         assert!(client.block.find_attribute(attr::CLIENT_SECRET).unwrap().sensitive);

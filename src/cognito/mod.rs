@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod data_sources;
+pub mod ephemeral_secret;
 pub mod model;
 pub mod rules;
 pub mod user_pool_client;
@@ -13,7 +14,7 @@ use async_trait::async_trait;
 
 use crate::provider::AwsClients;
 use crate::tf::diagnostics::Diagnostics;
-use crate::tf::resource::{DataSource, Resource};
+use crate::tf::resource::{DataSource, EphemeralResource, Resource};
 
 /// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
 #[async_trait]
@@ -34,4 +35,10 @@ pub fn data_sources(clients: &AwsClients) -> Vec<Arc<dyn DataSource>> {
         Arc::new(data_sources::UserPoolClientDataSource::new(apis.clone())),
         Arc::new(data_sources::UserPoolClientsDataSource::new(apis)),
     ]
+}
+
+/// The ephemeral resources this provider serves.
+pub fn ephemeral_resources(clients: &AwsClients) -> Vec<Arc<dyn EphemeralResource>> {
+    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
+    vec![Arc::new(ephemeral_secret::UserPoolClientSecret::new(apis))]
 }

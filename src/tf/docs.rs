@@ -1,9 +1,10 @@
 //! Registry documentation generated from the schemas: `docs/index.md`, `docs/resources/<name>.md` and
-//! `docs/data-sources/<name>.md`, in the layout and style the Terraform registry (and `tfplugindocs`) use.
+//! `docs/data-sources/<name>.md` and `docs/ephemeral-resources/<name>.md`, in the layout and style the Terraform registry (and `tfplugindocs`) use.
 //!
 //! The schemas' markdown descriptions are the single source of every attribute's text, so the docs cannot drift
 //! from what `terraform providers schema` shows. Examples come from the conventional `examples/` tree:
-//! `provider/provider.tf`, `resources/<type>/resource.tf` and `import.sh`, `data-sources/<type>/data-source.tf`.
+//! `provider/provider.tf`, `resources/<type>/resource.tf` and `import.sh`, `data-sources/<type>/data-source.tf`,
+//! `ephemeral-resources/<type>/ephemeral-resource.tf`.
 //! A page may add hand-written prose in a `notes.md` next to its examples; it is included after the example.
 //!
 //! Rendering is pure ([`render_page`]); only [`render_provider_docs`] reads the example files.
@@ -21,6 +22,7 @@ pub enum PageKind {
     Provider,
     Resource,
     DataSource,
+    EphemeralResource,
 }
 
 impl PageKind {
@@ -29,6 +31,7 @@ impl PageKind {
             PageKind::Provider => "Provider",
             PageKind::Resource => "Resource",
             PageKind::DataSource => "Data Source",
+            PageKind::EphemeralResource => "Ephemeral Resource",
         }
     }
 }
@@ -60,7 +63,7 @@ pub struct DocsError {
     pub source: std::io::Error,
 }
 
-/// Every page of a provider: the index, one per resource and one per data source, sorted by path.
+/// Every page of a provider: the index, one per resource, data source and ephemeral resource, sorted by path.
 /// `provider_name` is the provider's local name (`cognito`); type names lose its `<name>_` prefix in file names,
 /// as the registry expects.
 pub fn render_provider_docs(
@@ -100,6 +103,19 @@ pub fn render_provider_docs(
                 name,
                 data_source.schema(),
                 &read_examples(&dir, "data-source.tf")?,
+            ),
+        });
+    }
+    for ephemeral in provider.ephemeral_resources() {
+        let name = ephemeral.type_name();
+        let dir = examples_dir.join("ephemeral-resources").join(name);
+        pages.push(DocPage {
+            path: Path::new("ephemeral-resources").join(format!("{}.md", short_name(provider_name, name))),
+            content: render_page(
+                PageKind::EphemeralResource,
+                name,
+                ephemeral.schema(),
+                &read_examples(&dir, "ephemeral-resource.tf")?,
             ),
         });
     }
@@ -187,7 +203,9 @@ pub fn render_page(kind: PageKind, name: &str, schema: &Schema, examples: &Examp
 fn provider_of(kind: PageKind, name: &str) -> &str {
     match kind {
         PageKind::Provider => name,
-        PageKind::Resource | PageKind::DataSource => name.split('_').next().unwrap_or(name),
+        PageKind::Resource | PageKind::DataSource | PageKind::EphemeralResource => {
+            name.split('_').next().unwrap_or(name)
+        }
     }
 }
 

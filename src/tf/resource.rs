@@ -188,4 +188,85 @@ pub trait Provider: Send + Sync + 'static {
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+
+    /// The ephemeral resources this provider serves; none unless overridden.
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+}
+
+/// What OpenEphemeralResource produced: the value Terraform hands to the configuration for this run (never
+/// stored in state or plan), when to renew it, and opaque bytes Terraform passes back to renew and close.
+#[derive(Clone)]
+pub struct EphemeralOpened {
+    pub result: Value,
+    /// `None`: the value stays valid for the whole run and is never renewed.
+    pub renew_at: Option<std::time::SystemTime>,
+    pub private: Vec<u8>,
+}
+
+impl std::fmt::Debug for EphemeralOpened {
+    /// An ephemeral result is secret by nature (that is why it is ephemeral): only its shape is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EphemeralOpened")
+            .field("result", &format_args!("<redacted>"))
+            .field("renew_at", &self.renew_at)
+            .field("private", &format_args!("<{} bytes>", self.private.len()))
+            .finish()
+    }
+}
+
+/// What RenewEphemeralResource produced: the next renewal time (none: no further renewal) and new private bytes.
+#[derive(Clone, Default)]
+pub struct EphemeralRenewed {
+    pub renew_at: Option<std::time::SystemTime>,
+    pub private: Vec<u8>,
+}
+
+impl std::fmt::Debug for EphemeralRenewed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EphemeralRenewed")
+            .field("renew_at", &self.renew_at)
+            .field("private", &format_args!("<{} bytes>", self.private.len()))
+            .finish()
+    }
+}
+
+/// An ephemeral resource (protocol 6.7, Terraform 1.10+): opened during plan and apply, its result is usable
+/// where Terraform accepts ephemeral values (provider configuration, write-only arguments, ephemeral locals and
+/// outputs) and is never written to the plan or state.
+///
+/// Open is only called with a wholly known configuration: while some argument is still unknown (during plan),
+/// the framework answers itself with the configuration and every computed attribute unknown, which Terraform
+/// 1.10–1.11 propagates as an unknown value (see `tf::server`).
+#[async_trait]
+pub trait EphemeralResource: Send + Sync + 'static {
+    fn type_name(&self) -> &'static str;
+
+    fn schema(&self) -> &Schema;
+
+    /// Static checks of a configuration that may contain unknowns. Never calls remote APIs.
+    fn validate(&self, _config: &Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    /// Produces the result for a wholly known configuration. The result must hold the configured arguments as
+    /// given and be known everywhere.
+    async fn open(&self, ctx: &Context, config: Value) -> Result<(EphemeralOpened, Diagnostics), Diagnostics>;
+
+    /// Called at `renew_at` with the latest private bytes. The default never schedules another renewal.
+    async fn renew(&self, _ctx: &Context, private: &[u8]) -> Result<(EphemeralRenewed, Diagnostics), Diagnostics> {
+        Ok((
+            EphemeralRenewed {
+                renew_at: None,
+                private: private.to_vec(),
+            },
+            Diagnostics::new(),
+        ))
+    }
+
+    /// Releases what open acquired (a lease, a session). The default has nothing to release.
+    async fn close(&self, _ctx: &Context, _private: &[u8]) -> Diagnostics {
+        Diagnostics::new()
+    }
 }

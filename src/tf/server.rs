@@ -16,7 +16,10 @@ use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderService;
 
 use super::diagnostics::{Diagnostic, Diagnostics};
-use super::resource::{ApplyRequest, Context, DataSource, MoveRequest, PlanRequest, Provider, ReadRequest, Resource};
+use super::resource::{
+    ApplyRequest, Context, DataSource, EphemeralResource, MoveRequest, PlanRequest, Provider, ReadRequest, Resource,
+};
+use super::schema::{Presence, Schema};
 use super::value::{Type, Value};
 use super::{json, msgpack};
 
@@ -25,6 +28,7 @@ pub struct ProviderServer {
     provider: Arc<dyn Provider>,
     resources: HashMap<&'static str, Arc<dyn Resource>>,
     data_sources: HashMap<&'static str, Arc<dyn DataSource>>,
+    ephemeral_resources: HashMap<&'static str, Arc<dyn EphemeralResource>>,
     /// Replaced after each StopProvider so a long-lived (debug mode) process keeps working for the next run.
     cancellation: Mutex<CancellationToken>,
     schema_response: OnceLock<pb::get_provider_schema::Response>,
@@ -38,10 +42,16 @@ impl ProviderServer {
             .into_iter()
             .map(|d| (d.type_name(), d))
             .collect();
+        let ephemeral_resources = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|e| (e.type_name(), e))
+            .collect();
         ProviderServer {
             provider,
             resources,
             data_sources,
+            ephemeral_resources,
             cancellation: Mutex::new(CancellationToken::new()),
             schema_response: OnceLock::new(),
         }
@@ -87,6 +97,16 @@ impl ProviderServer {
         })
     }
 
+    fn ephemeral_resource(&self, type_name: &str) -> Result<&Arc<dyn EphemeralResource>, Diagnostics> {
+        self.ephemeral_resources.get(type_name).ok_or_else(|| {
+            Diagnostic::error(
+                "Unknown ephemeral resource type",
+                format!("This provider has no ephemeral resource {type_name:?}."),
+            )
+            .into()
+        })
+    }
+
     fn build_schema_response(&self) -> pb::get_provider_schema::Response {
         pb::get_provider_schema::Response {
             provider: Some(self.provider.schema().to_proto()),
@@ -101,7 +121,11 @@ impl ProviderServer {
                 .map(|(name, d)| (name.to_string(), d.schema().to_proto()))
                 .collect(),
             functions: HashMap::new(),
-            ephemeral_resource_schemas: HashMap::new(),
+            ephemeral_resource_schemas: self
+                .ephemeral_resources
+                .iter()
+                .map(|(name, e)| (name.to_string(), e.schema().to_proto()))
+                .collect(),
             diagnostics: Vec::new(),
             provider_meta: None,
             server_capabilities: Some(capabilities()),
@@ -203,7 +227,13 @@ impl ProviderService for ProviderServer {
             data_sources: data_sources.collect(),
             resources: resources.collect(),
             functions: Vec::new(),
-            ephemeral_resources: Vec::new(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .keys()
+                .map(|name| pb::get_metadata::EphemeralMetadata {
+                    type_name: name.to_string(),
+                })
+                .collect(),
         }))
     }
 
@@ -590,9 +620,20 @@ impl ProviderService for ProviderServer {
         &self,
         request: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        let diagnostics = vec![unknown_ephemeral(&request.into_inner().type_name)];
+        let request = request.into_inner();
+        let result = guarded("ValidateEphemeralResourceConfig", async {
+            let ephemeral = self.ephemeral_resource(&request.type_name)?;
+            let config = decode_dynamic(
+                request.config.as_ref(),
+                ephemeral.schema().value_type(),
+                "configuration",
+            )?;
+            Ok(((), ephemeral.validate(&config)))
+        })
+        .await;
+        let (_, diagnostics) = collect(result);
         Ok(Response::new(pb::validate_ephemeral_resource_config::Response {
-            diagnostics,
+            diagnostics: diagnostics.to_proto(),
         }))
     }
 
@@ -600,11 +641,37 @@ impl ProviderService for ProviderServer {
         &self,
         request: Request<pb::open_ephemeral_resource::Request>,
     ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
+        let request = request.into_inner();
+        let ctx = self.context();
+        let result = guarded("OpenEphemeralResource", async {
+            let ephemeral = self.ephemeral_resource(&request.type_name)?;
+            let schema = ephemeral.schema();
+            let config = decode_dynamic(request.config.as_ref(), schema.value_type(), "configuration")?;
+            if !config.is_wholly_known() {
+                // Terraform 1.10-1.11 opens during plan even when arguments are still unknown, and accepts an
+                // unknown result (it checks the result as a planned value against the configuration). A
+                // deferral would need `deferral_allowed`, which only experimental builds send.
+                let pending = pending_ephemeral_result(schema, &config);
+                let encoded = encode_dynamic(&pending, schema.value_type(), "ephemeral result")?;
+                return Ok(((Some(encoded), None, Vec::new()), Diagnostics::new()));
+            }
+            let (opened, mut diagnostics) = ephemeral.open(&ctx, config).await?;
+            match encode_dynamic(&opened.result, schema.value_type(), "ephemeral result") {
+                Ok(encoded) => Ok(((Some(encoded), opened.renew_at, opened.private), diagnostics)),
+                Err(encode_error) => {
+                    diagnostics.extend(encode_error);
+                    Err(diagnostics)
+                }
+            }
+        })
+        .await;
+        let (opened, diagnostics) = collect(result);
+        let (result, renew_at, private) = opened.unwrap_or((None, None, Vec::new()));
         Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: vec![unknown_ephemeral(&request.into_inner().type_name)],
-            renew_at: None,
-            result: None,
-            private: None,
+            diagnostics: diagnostics.to_proto(),
+            renew_at: renew_at.map(prost_types::Timestamp::from),
+            result,
+            private: Some(private),
             deferred: None,
         }))
     }
@@ -613,10 +680,23 @@ impl ProviderService for ProviderServer {
         &self,
         request: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
+        let request = request.into_inner();
+        let ctx = self.context();
+        let private = request.private.unwrap_or_default();
+        let result = guarded("RenewEphemeralResource", async {
+            let ephemeral = self.ephemeral_resource(&request.type_name)?;
+            ephemeral.renew(&ctx, &private).await
+        })
+        .await;
+        let (renewed, diagnostics) = collect(result);
+        let (renew_at, private) = match renewed {
+            Some(renewed) => (renewed.renew_at, renewed.private),
+            None => (None, private),
+        };
         Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: vec![unknown_ephemeral(&request.into_inner().type_name)],
-            renew_at: None,
-            private: None,
+            diagnostics: diagnostics.to_proto(),
+            renew_at: renew_at.map(prost_types::Timestamp::from),
+            private: Some(private),
         }))
     }
 
@@ -624,8 +704,17 @@ impl ProviderService for ProviderServer {
         &self,
         request: Request<pb::close_ephemeral_resource::Request>,
     ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
+        let request = request.into_inner();
+        let ctx = self.context();
+        let private = request.private.unwrap_or_default();
+        let result = guarded("CloseEphemeralResource", async {
+            let ephemeral = self.ephemeral_resource(&request.type_name)?;
+            Ok(((), ephemeral.close(&ctx, &private).await))
+        })
+        .await;
+        let (_, diagnostics) = collect(result);
         Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: vec![unknown_ephemeral(&request.into_inner().type_name)],
+            diagnostics: diagnostics.to_proto(),
         }))
     }
 
@@ -663,10 +752,24 @@ impl ProviderService for ProviderServer {
     }
 }
 
-fn unknown_ephemeral(type_name: &str) -> pb::Diagnostic {
-    Diagnostic::error(
-        "Unknown ephemeral resource type",
-        format!("This provider has no ephemeral resource {type_name:?}."),
-    )
-    .to_proto()
+/// The result of an ephemeral resource whose configuration is not wholly known yet: the arguments as configured,
+/// every attribute the provider computes unknown (an optional-computed one only where the configuration left it
+/// null), and nested blocks as configured. This is what Terraform checks a planned value against, so it passes
+/// its validity check and flows on as unknown until apply opens the resource for real.
+pub fn pending_ephemeral_result(schema: &Schema, config: &Value) -> Value {
+    let mut object = std::collections::BTreeMap::new();
+    for attribute in &schema.block.attributes {
+        let configured = config.attribute(attribute.name).cloned().unwrap_or(Value::Null);
+        let value = match attribute.presence {
+            Presence::Computed => Value::unknown(),
+            Presence::OptionalComputed if configured.is_null() => Value::unknown(),
+            _ => configured,
+        };
+        object.insert(attribute.name.to_string(), value);
+    }
+    for nested in &schema.block.blocks {
+        let configured = config.attribute(nested.type_name).cloned().unwrap_or(Value::Null);
+        object.insert(nested.type_name.to_string(), configured);
+    }
+    Value::Object(object)
 }

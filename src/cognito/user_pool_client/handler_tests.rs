@@ -270,3 +270,28 @@ async fn delete_is_done_when_the_client_is_already_gone() {
     assert!(fake.clients(POOL).is_empty());
     assert!(resource.delete(&Context::default(), &state, &[]).await.is_empty());
 }
+
+#[tokio::test]
+async fn toggling_client_secret_in_state_writes_nothing_to_cognito() {
+    let (resource, fake) = resource();
+    let with_secret = |in_state: bool| {
+        config(&[
+            (attr::GENERATE_SECRET, Value::Bool(true)),
+            (attr::CLIENT_SECRET_IN_STATE, Value::Bool(in_state)),
+        ])
+    };
+    let (shown, _) = plan_and_apply(&resource, &Value::Null, &with_secret(true)).await;
+    let secret = get(&shown, attr::CLIENT_SECRET).as_str().expect("a secret").to_string();
+    fake.clear_requests();
+
+    let (hidden, diagnostics) = plan_and_apply(&resource, &shown, &with_secret(false)).await;
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(get(&hidden, attr::CLIENT_SECRET).is_null());
+    let (shown_again, diagnostics) = plan_and_apply(&resource, &hidden, &with_secret(true)).await;
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(get(&shown_again, attr::CLIENT_SECRET), &Value::string(secret));
+    assert!(
+        fake.requests_of(Operation::Update).is_empty(),
+        "no write for a provider-side option"
+    );
+}

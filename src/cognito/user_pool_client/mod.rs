@@ -193,6 +193,23 @@ impl Resource for UserPoolClientResource {
                 return response;
             }
         };
+        if state::settings_from_value(&request.prior).is_ok_and(|prior| prior == settings) {
+            // Only a provider-side option changed (client_secret_in_state): Cognito has nothing to change, so
+            // read the client back instead of spending a write on it.
+            match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await {
+                Ok(Some(remote)) => {
+                    let mut new_state = state::state_from_remote(&remote, &request.planned);
+                    keep_secret_if_not_reported(&mut new_state, &request.prior);
+                    response.new_state = new_state;
+                }
+                Ok(None) => response.diagnostics.push(Diagnostic::error(
+                    "App client no longer exists",
+                    format!("The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform."),
+                )),
+                Err(diagnostics) => response.diagnostics.extend(diagnostics),
+            }
+            return response;
+        }
         match unless_stopped(
             ctx,
             "UpdateUserPoolClient",
@@ -302,9 +319,11 @@ impl Resource for UserPoolClientResource {
     }
 }
 
-/// Some Cognito answers leave the secret out; it does not change without a replacement, so keep the known one.
+/// Some Cognito answers leave the secret out; it does not change without a replacement, so keep the known one
+/// (unless the new state must not hold it: `client_secret_in_state = false`).
 fn keep_secret_if_not_reported(new_state: &mut Value, prior: &Value) {
-    if let Value::Object(attributes) = new_state
+    if state::secret_in_state(new_state)
+        && let Value::Object(attributes) = new_state
         && attributes.get(attr::CLIENT_SECRET).is_none_or(Value::is_null)
         && let Some(secret @ Value::String(_)) = prior.attribute(attr::CLIENT_SECRET)
     {

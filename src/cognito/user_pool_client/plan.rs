@@ -70,6 +70,7 @@ pub fn plan(prior: &Value, config: &Value) -> Value {
         }
     };
     default_if_null(attr::GENERATE_SECRET, Value::Bool(false));
+    default_if_null(attr::CLIENT_SECRET_IN_STATE, Value::Bool(true));
     default_if_null(attr::ACCESS_TOKEN_VALIDITY, access_default);
     default_if_null(attr::ID_TOKEN_VALIDITY, id_default);
     default_if_null(attr::REFRESH_TOKEN_VALIDITY, refresh_default);
@@ -102,8 +103,11 @@ pub fn plan(prior: &Value, config: &Value) -> Value {
     );
 
     if prior.is_null() {
-        let secret = match planned.get(attr::GENERATE_SECRET) {
-            Some(Value::Bool(false)) => Value::Null,
+        let secret = match (
+            planned.get(attr::GENERATE_SECRET),
+            planned.get(attr::CLIENT_SECRET_IN_STATE),
+        ) {
+            (Some(Value::Bool(false)), _) | (_, Some(Value::Bool(false))) => Value::Null,
             _ => Value::unknown(),
         };
         planned.insert(attr::ID.to_string(), Value::unknown());
@@ -121,7 +125,23 @@ pub fn plan(prior: &Value, config: &Value) -> Value {
         planned.insert(attr::LAST_MODIFIED_DATE.to_string(), Value::unknown());
         // A new secret exists only after a replacement, which Terraform plans from a null prior.
     }
+    planned.insert(
+        attr::CLIENT_SECRET.to_string(),
+        plan_secret(&planned, get(prior, attr::CLIENT_SECRET)),
+    );
     Value::Object(planned)
+}
+
+/// The secret of an existing client as `client_secret_in_state` asks: dropped when false, the prior one when
+/// true, and unknown (read back at apply) when the prior state did not hold it but a secret exists.
+fn plan_secret(planned: &BTreeMap<String, Value>, prior_secret: &Value) -> Value {
+    let in_state = planned.get(attr::CLIENT_SECRET_IN_STATE).unwrap_or(&Value::Null);
+    let has_secret = planned.get(attr::GENERATE_SECRET).unwrap_or(&Value::Null);
+    match (in_state, has_secret) {
+        (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Null,
+        (Value::Bool(true), Value::Bool(true)) if !prior_secret.is_null() => prior_secret.clone(),
+        _ => Value::unknown(),
+    }
 }
 
 /// Whether applying `planned` would change anything compared with `prior` (sets compared as sets).
@@ -336,6 +356,56 @@ mod tests {
             attributes.insert(attr::GENERATE_SECRET.into(), Value::Bool(true));
         }
         assert!(get(&plan(&Value::Null, &with_secret), attr::CLIENT_SECRET).is_unknown());
+    }
+
+    #[test]
+    fn client_secret_in_state_false_keeps_the_secret_out_of_plan_and_state() {
+        let with = |in_state: Value| {
+            let mut config = minimal();
+            if let Value::Object(attributes) = &mut config {
+                attributes.insert(attr::GENERATE_SECRET.into(), Value::Bool(true));
+                attributes.insert(attr::CLIENT_SECRET_IN_STATE.into(), in_state);
+            }
+            config
+        };
+        let remote = |secret_in_state: bool| {
+            let prior_form = with(Value::Bool(secret_in_state));
+            state_from_remote(
+                &RemoteClient {
+                    user_pool_id: "us-east-1_pool".into(),
+                    client_id: "abc".into(),
+                    client_secret: Some("the-secret".into()),
+                    settings: ClientSettings::with_defaults("app"),
+                    creation_date: Some("2026-01-01T00:00:00Z".into()),
+                    last_modified_date: Some("2026-01-01T00:00:00Z".into()),
+                },
+                &prior_form,
+            )
+        };
+
+        // Default: true, and the secret is planned unknown on create.
+        let created = plan(&Value::Null, &with(Value::Null));
+        assert_eq!(get(&created, attr::CLIENT_SECRET_IN_STATE), &Value::Bool(true));
+        assert!(get(&created, attr::CLIENT_SECRET).is_unknown());
+        // Off: null on create, and the state built from Cognito's answer holds no secret.
+        let created = plan(&Value::Null, &with(Value::Bool(false)));
+        assert_eq!(get(&created, attr::CLIENT_SECRET), &Value::Null);
+        let hidden = remote(false);
+        assert_eq!(get(&hidden, attr::CLIENT_SECRET), &Value::Null);
+        assert_eq!(get(&hidden, attr::GENERATE_SECRET), &Value::Bool(true));
+        // Unchanged configurations plan the prior state, in either mode.
+        assert!(plan(&hidden, &with(Value::Bool(false))).semantically_equal(&hidden));
+        let shown = remote(true);
+        assert_eq!(get(&shown, attr::CLIENT_SECRET), &Value::string("the-secret"));
+        assert!(plan(&shown, &with(Value::Null)).semantically_equal(&shown));
+        // Turning it off drops the secret; turning it on reads it back at apply.
+        assert_eq!(
+            get(&plan(&shown, &with(Value::Bool(false))), attr::CLIENT_SECRET),
+            &Value::Null
+        );
+        assert!(get(&plan(&hidden, &with(Value::Bool(true))), attr::CLIENT_SECRET).is_unknown());
+        // A state written before the option existed reads as the default.
+        assert!(crate::cognito::user_pool_client::state::secret_in_state(&Value::Null));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod attr {
     pub const NAME: &str = "name";
     pub const GENERATE_SECRET: &str = "generate_secret";
     pub const CLIENT_SECRET: &str = "client_secret";
+    pub const CLIENT_SECRET_IN_STATE: &str = "client_secret_in_state";
     pub const ACCESS_TOKEN_VALIDITY: &str = "access_token_validity";
     pub const ID_TOKEN_VALIDITY: &str = "id_token_validity";
     pub const REFRESH_TOKEN_VALIDITY: &str = "refresh_token_validity";
@@ -144,10 +145,18 @@ pub fn schema() -> Schema {
         Attribute::computed(
             CLIENT_SECRET,
             Type::String,
-            "The client secret, when `generate_secret` is `true`; null otherwise.",
+            "The client secret, when `generate_secret` is `true` and `client_secret_in_state` is `true`; null \
+             otherwise.",
         )
         .sensitive(),
     )
+    .attribute(Attribute::optional_computed(
+        CLIENT_SECRET_IN_STATE,
+        Type::Bool,
+        "Whether `client_secret` is kept in the Terraform state. Set `false` when the secret is only consumed \
+         through the ephemeral resource `cognito_user_pool_client_secret`: `client_secret` is then null and the \
+         secret never reaches the plan or the state. Changing it changes nothing in Cognito. Default: `true`.",
+    ))
     .attribute(Attribute::optional_computed(
         ACCESS_TOKEN_VALIDITY,
         Type::Number,
@@ -263,7 +272,7 @@ mod tests {
     fn schema_has_no_problems_and_every_attribute_is_described() {
         let schema = schema();
         assert_eq!(schema.problems(), Vec::<String>::new());
-        assert_eq!(schema.block.attributes.len(), 24);
+        assert_eq!(schema.block.attributes.len(), 25);
         assert_eq!(schema.block.blocks.len(), 3);
         assert!(schema.block.find_attribute(attr::CLIENT_SECRET).unwrap().sensitive);
     }

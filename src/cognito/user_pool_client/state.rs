@@ -30,6 +30,12 @@ fn optional_string(value: &Option<String>) -> Value {
     value.as_ref().map_or(Value::Null, |v| Value::string(v.clone()))
 }
 
+/// Whether `value` (a planned value or a prior state) keeps the secret in state. Absent or null (state written
+/// before the option existed, imports, moves) means the default, `true`.
+pub fn secret_in_state(value: &Value) -> bool {
+    get(value, attr::CLIENT_SECRET_IN_STATE).as_bool().unwrap_or(true)
+}
+
 /// The Terraform state for what Cognito reports, keeping `prior`'s form where it means the same.
 pub fn state_from_remote(remote: &RemoteClient, prior: &Value) -> Value {
     let settings = &remote.settings;
@@ -41,7 +47,14 @@ pub fn state_from_remote(remote: &RemoteClient, prior: &Value) -> Value {
     put(attr::USER_POOL_ID, Value::string(remote.user_pool_id.clone()));
     put(attr::NAME, Value::string(settings.name.clone()));
     put(attr::GENERATE_SECRET, Value::Bool(remote.client_secret.is_some()));
-    put(attr::CLIENT_SECRET, optional_string(&remote.client_secret));
+    let keep_secret = secret_in_state(prior);
+    put(attr::CLIENT_SECRET_IN_STATE, Value::Bool(keep_secret));
+    let secret = if keep_secret {
+        optional_string(&remote.client_secret)
+    } else {
+        Value::Null
+    };
+    put(attr::CLIENT_SECRET, secret);
     put(attr::ACCESS_TOKEN_VALIDITY, Value::int(settings.access_token_validity));
     put(attr::ID_TOKEN_VALIDITY, Value::int(settings.id_token_validity));
     put(

@@ -1,0 +1,303 @@
+//! `ephemeral "cognito_user_pool_client_secret"`: a confidential app client's secret for the duration of one
+//! Terraform run, read with DescribeUserPoolClient. Terraform never writes an ephemeral result to the plan or the
+//! state, so a configuration can hand the secret to another provider (its provider block, a write-only argument)
+//! without the secret ever sitting in a file. Needs `cognito-idp:DescribeUserPoolClient`.
+//!
+//! Nothing is acquired, so there is nothing to renew or close: the framework's defaults apply.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::ApiSource;
+use super::api::CognitoApi;
+use super::data_sources::{argument, unless_stopped};
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::tf::resource::{Context, EphemeralOpened, EphemeralResource};
+use crate::tf::schema::{Attribute, Block, Schema};
+use crate::tf::value::{Type, Value};
+
+pub const TYPE_NAME: &str = "cognito_user_pool_client_secret";
+
+/// Attribute names of the ephemeral resource.
+pub mod attr {
+    pub const USER_POOL_ID: &str = "user_pool_id";
+    pub const CLIENT_ID: &str = "client_id";
+    pub const CLIENT_SECRET: &str = "client_secret";
+}
+
+pub fn schema() -> Schema {
+    let block = Block::new(
+        "The secret of a confidential app client of an Amazon Cognito user pool, for one Terraform run. The value \
+         is ephemeral: Terraform never stores it in the plan or the state. Use it where Terraform accepts \
+         ephemeral values, such as another provider's configuration or a write-only argument. Requires Terraform \
+         1.10 or later and `cognito-idp:DescribeUserPoolClient`.",
+    )
+    .attribute(Attribute::required(
+        attr::USER_POOL_ID,
+        Type::String,
+        "ID of the user pool the client belongs to.",
+    ))
+    .attribute(Attribute::required(attr::CLIENT_ID, Type::String, "The client ID."))
+    .attribute(
+        Attribute::computed(
+            attr::CLIENT_SECRET,
+            Type::String,
+            "The client secret. Unknown during plan while `user_pool_id` or `client_id` are unknown.",
+        )
+        .sensitive(),
+    );
+    Schema::new(0, block)
+}
+
+/// Why a client's secret cannot be handed out. Each becomes an error diagnostic at `client_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretError {
+    ClientNotFound { user_pool_id: String, client_id: String },
+    NoSecret { user_pool_id: String, client_id: String },
+}
+
+impl SecretError {
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let (summary, detail) = match self {
+            SecretError::ClientNotFound {
+                user_pool_id,
+                client_id,
+            } => (
+                "App client not found",
+                format!("There is no app client {client_id} in user pool {user_pool_id} (or no such pool)."),
+            ),
+            SecretError::NoSecret {
+                user_pool_id,
+                client_id,
+            } => (
+                "App client has no secret",
+                format!(
+                    "The app client {client_id} of user pool {user_pool_id} is a public client: it was created \
+                     without generate_secret, so there is no secret to read."
+                ),
+            ),
+        };
+        Diagnostic::error(summary, detail).at(AttributePath::attribute(attr::CLIENT_ID))
+    }
+}
+
+/// The ephemeral result for a client's secret: the configured arguments and the secret.
+pub fn result_value(user_pool_id: &str, client_id: &str, secret: &str) -> Value {
+    Value::Object(BTreeMap::from([
+        (attr::USER_POOL_ID.to_string(), Value::string(user_pool_id)),
+        (attr::CLIENT_ID.to_string(), Value::string(client_id)),
+        (attr::CLIENT_SECRET.to_string(), Value::string(secret)),
+    ]))
+}
+
+pub struct UserPoolClientSecret {
+    schema: Schema,
+    apis: Arc<dyn ApiSource>,
+}
+
+impl UserPoolClientSecret {
+    pub fn new(apis: Arc<dyn ApiSource>) -> UserPoolClientSecret {
+        UserPoolClientSecret { schema: schema(), apis }
+    }
+
+    async fn read_secret(&self, ctx: &Context, config: &Value) -> Result<Value, Diagnostics> {
+        let user_pool_id = argument(config, attr::USER_POOL_ID)?;
+        let client_id = argument(config, attr::CLIENT_ID)?;
+        let api: Arc<dyn CognitoApi> = self.apis.api().await?;
+        let remote = unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await?;
+        let error = match remote {
+            Some(remote) => match remote.client_secret.as_deref() {
+                Some(secret) if !secret.is_empty() => {
+                    return Ok(result_value(&user_pool_id, &client_id, secret));
+                }
+                _ => SecretError::NoSecret {
+                    user_pool_id,
+                    client_id,
+                },
+            },
+            None => SecretError::ClientNotFound {
+                user_pool_id,
+                client_id,
+            },
+        };
+        Err(error.to_diagnostic().into())
+    }
+}
+
+#[async_trait]
+impl EphemeralResource for UserPoolClientSecret {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn open(&self, ctx: &Context, config: Value) -> Result<(EphemeralOpened, Diagnostics), Diagnostics> {
+        let result = self.read_secret(ctx, &config).await?;
+        Ok((
+            EphemeralOpened {
+                result,
+                renew_at: None,
+                private: Vec::new(),
+            },
+            Diagnostics::new(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
+    use crate::cognito::model::ClientSettings;
+    use crate::tf::msgpack;
+    use crate::tf::server::pending_ephemeral_result;
+
+    const POOL: &str = "us-east-1_secretpool";
+
+    struct FakeSource(Arc<FakeCognito>);
+
+    #[async_trait]
+    impl ApiSource for FakeSource {
+        async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+            Ok(self.0.clone())
+        }
+    }
+
+    fn config(user_pool_id: Value, client_id: Value) -> Value {
+        Value::Object(BTreeMap::from([
+            (attr::USER_POOL_ID.to_string(), user_pool_id),
+            (attr::CLIENT_ID.to_string(), client_id),
+            (attr::CLIENT_SECRET.to_string(), Value::Null),
+        ]))
+    }
+
+    fn only_error(diagnostics: &Diagnostics) -> &Diagnostic {
+        let all: Vec<&Diagnostic> = diagnostics.iter().collect();
+        assert_eq!(all.len(), 1, "{diagnostics:?}");
+        all[0]
+    }
+
+    #[test]
+    fn schema_has_no_problems_and_the_secret_is_sensitive_and_computed() {
+        let schema = schema();
+        assert_eq!(schema.problems(), Vec::<String>::new());
+        let secret = schema.block.find_attribute(attr::CLIENT_SECRET).unwrap();
+        assert!(secret.sensitive && secret.is_computed());
+        let arguments: Vec<&str> = schema
+            .block
+            .attributes
+            .iter()
+            .filter(|a| !a.is_computed())
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(arguments, [attr::USER_POOL_ID, attr::CLIENT_ID]);
+    }
+
+    #[tokio::test]
+    async fn opens_with_the_clients_secret() {
+        let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
+        let created = fake.insert_client(POOL, &ClientSettings::with_defaults("confidential"), true);
+        let secret = created.client_secret.clone().expect("a confidential client");
+        let ephemeral = UserPoolClientSecret::new(Arc::new(FakeSource(fake.clone())));
+
+        let (opened, diagnostics) = ephemeral
+            .open(
+                &Context::default(),
+                config(Value::string(POOL), Value::string(&created.client_id)),
+            )
+            .await
+            .expect("opened");
+
+        assert!(diagnostics.is_empty());
+        assert_eq!(opened.result, result_value(POOL, &created.client_id, &secret));
+        assert_eq!(opened.renew_at, None);
+        msgpack::encode(&opened.result, ephemeral.schema().value_type()).expect("a value of the schema's type");
+        assert!(
+            !format!("{opened:?}").contains(&secret),
+            "Debug must not show the secret"
+        );
+        assert_eq!(fake.requests_of(Operation::Describe).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_public_client_is_an_error_at_client_id() {
+        let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
+        let created = fake.insert_client(POOL, &ClientSettings::with_defaults("public"), false);
+        let ephemeral = UserPoolClientSecret::new(Arc::new(FakeSource(fake)));
+
+        let diagnostics = ephemeral
+            .open(
+                &Context::default(),
+                config(Value::string(POOL), Value::string(&created.client_id)),
+            )
+            .await
+            .expect_err("no secret to hand out");
+
+        let diagnostic = only_error(&diagnostics);
+        assert_eq!(diagnostic.summary, "App client has no secret");
+        assert_eq!(diagnostic.attribute, Some(AttributePath::attribute(attr::CLIENT_ID)));
+    }
+
+    #[tokio::test]
+    async fn a_missing_client_is_an_error_at_client_id() {
+        let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
+        let ephemeral = UserPoolClientSecret::new(Arc::new(FakeSource(fake)));
+
+        let diagnostics = ephemeral
+            .open(
+                &Context::default(),
+                config(Value::string(POOL), Value::string("nosuchclient")),
+            )
+            .await
+            .expect_err("nothing to read");
+
+        let diagnostic = only_error(&diagnostics);
+        assert_eq!(diagnostic.summary, "App client not found");
+        assert_eq!(diagnostic.attribute, Some(AttributePath::attribute(attr::CLIENT_ID)));
+    }
+
+    #[tokio::test]
+    async fn api_errors_are_reported_without_a_result() {
+        let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
+        let created = fake.insert_client(POOL, &ClientSettings::with_defaults("denied"), true);
+        fake.fail_next(
+            Operation::Describe,
+            ApiError::new(
+                Operation::Describe,
+                POOL,
+                Some(&created.client_id),
+                ErrorKind::Unauthorized,
+                "not allowed",
+            ),
+        );
+        let ephemeral = UserPoolClientSecret::new(Arc::new(FakeSource(fake)));
+
+        let diagnostics = ephemeral
+            .open(
+                &Context::default(),
+                config(Value::string(POOL), Value::string(&created.client_id)),
+            )
+            .await
+            .expect_err("the API refused");
+
+        assert!(diagnostics.has_errors());
+        let rendered = format!("{diagnostics:?}");
+        assert!(rendered.contains("DescribeUserPoolClient"), "{rendered}");
+        assert!(!rendered.contains(created.client_secret.as_deref().unwrap()));
+    }
+
+    #[test]
+    fn an_unknown_argument_leaves_the_secret_unknown() {
+        let schema = schema();
+        let pending = pending_ephemeral_result(&schema, &config(Value::string(POOL), Value::unknown()));
+        assert_eq!(pending.attribute(attr::USER_POOL_ID), Some(&Value::string(POOL)));
+        assert_eq!(pending.attribute(attr::CLIENT_ID), Some(&Value::unknown()));
+        assert_eq!(pending.attribute(attr::CLIENT_SECRET), Some(&Value::unknown()));
+        msgpack::encode(&pending, schema.value_type()).expect("a value of the schema's type");
+    }
+}
