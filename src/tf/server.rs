@@ -198,6 +198,23 @@ where
     }
 }
 
+/// The body shared by the Validate*Config RPCs: decode the configuration against the schema of the type asked
+/// for, then run its check. An unknown type, undecodable bytes and a panicking check all become diagnostics.
+async fn validate_config(
+    rpc: &str,
+    config: Option<&pb::DynamicValue>,
+    what: &str,
+    schema: Result<&Schema, Diagnostics>,
+    check: impl FnOnce(&Value) -> Diagnostics,
+) -> Vec<pb::Diagnostic> {
+    let result = guarded(rpc, async {
+        let config = decode_dynamic(config, schema?.value_type(), what)?;
+        Ok(((), check(&config)))
+    })
+    .await;
+    collect(result).1.to_proto()
+}
+
 /// Merges a handler's outcome into one diagnostics list, keeping partial results' diagnostics.
 fn collect<T>(result: Result<(T, Diagnostics), Diagnostics>) -> (Option<T>, Diagnostics) {
     match result {
@@ -250,16 +267,16 @@ impl ProviderService for ProviderServer {
         request: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         let request = request.into_inner();
-        let result = guarded("ValidateProviderConfig", async {
-            let ty = self.provider.schema().value_type();
-            let config = decode_dynamic(request.config.as_ref(), ty, "provider configuration")?;
-            Ok(((), self.provider.validate(&config)))
-        })
+        let provider = &self.provider;
+        let diagnostics = validate_config(
+            "ValidateProviderConfig",
+            request.config.as_ref(),
+            "provider configuration",
+            Ok(provider.schema()),
+            |config| provider.validate(config),
+        )
         .await;
-        let (_, diagnostics) = collect(result);
-        Ok(Response::new(pb::validate_provider_config::Response {
-            diagnostics: diagnostics.to_proto(),
-        }))
+        Ok(Response::new(pb::validate_provider_config::Response { diagnostics }))
     }
 
     async fn validate_resource_config(
@@ -267,16 +284,16 @@ impl ProviderService for ProviderServer {
         request: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let request = request.into_inner();
-        let result = guarded("ValidateResourceConfig", async {
-            let resource = self.resource(&request.type_name)?;
-            let config = decode_dynamic(request.config.as_ref(), resource.schema().value_type(), "configuration")?;
-            Ok(((), resource.validate(&config)))
-        })
+        let resource = self.resource(&request.type_name);
+        let diagnostics = validate_config(
+            "ValidateResourceConfig",
+            request.config.as_ref(),
+            "configuration",
+            resource.as_ref().map(|r| r.schema()).map_err(Clone::clone),
+            |config| resource.as_ref().map(|r| r.validate(config)).unwrap_or_default(),
+        )
         .await;
-        let (_, diagnostics) = collect(result);
-        Ok(Response::new(pb::validate_resource_config::Response {
-            diagnostics: diagnostics.to_proto(),
-        }))
+        Ok(Response::new(pb::validate_resource_config::Response { diagnostics }))
     }
 
     async fn validate_data_resource_config(
@@ -284,19 +301,17 @@ impl ProviderService for ProviderServer {
         request: Request<pb::validate_data_resource_config::Request>,
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let request = request.into_inner();
-        let result = guarded("ValidateDataResourceConfig", async {
-            let data_source = self.data_source(&request.type_name)?;
-            let config = decode_dynamic(
-                request.config.as_ref(),
-                data_source.schema().value_type(),
-                "configuration",
-            )?;
-            Ok(((), data_source.validate(&config)))
-        })
+        let data_source = self.data_source(&request.type_name);
+        let diagnostics = validate_config(
+            "ValidateDataResourceConfig",
+            request.config.as_ref(),
+            "configuration",
+            data_source.as_ref().map(|d| d.schema()).map_err(Clone::clone),
+            |config| data_source.as_ref().map(|d| d.validate(config)).unwrap_or_default(),
+        )
         .await;
-        let (_, diagnostics) = collect(result);
         Ok(Response::new(pb::validate_data_resource_config::Response {
-            diagnostics: diagnostics.to_proto(),
+            diagnostics,
         }))
     }
 
@@ -621,19 +636,17 @@ impl ProviderService for ProviderServer {
         request: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
         let request = request.into_inner();
-        let result = guarded("ValidateEphemeralResourceConfig", async {
-            let ephemeral = self.ephemeral_resource(&request.type_name)?;
-            let config = decode_dynamic(
-                request.config.as_ref(),
-                ephemeral.schema().value_type(),
-                "configuration",
-            )?;
-            Ok(((), ephemeral.validate(&config)))
-        })
+        let ephemeral = self.ephemeral_resource(&request.type_name);
+        let diagnostics = validate_config(
+            "ValidateEphemeralResourceConfig",
+            request.config.as_ref(),
+            "configuration",
+            ephemeral.as_ref().map(|e| e.schema()).map_err(Clone::clone),
+            |config| ephemeral.as_ref().map(|e| e.validate(config)).unwrap_or_default(),
+        )
         .await;
-        let (_, diagnostics) = collect(result);
         Ok(Response::new(pb::validate_ephemeral_resource_config::Response {
-            diagnostics: diagnostics.to_proto(),
+            diagnostics,
         }))
     }
 
