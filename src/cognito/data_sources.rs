@@ -9,15 +9,14 @@
 //! would be configuration, and these values are only ever read.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use super::ApiSource;
-use super::api::{ApiError, ClientSummary, CognitoApi};
+use super::api::{ClientSummary, CognitoApi};
 use super::model::{RemoteClient, defaults};
-use super::user_pool_client::api_diagnostics;
+use super::unless_stopped;
 use super::user_pool_client::schema::{self as resource_schema, attr};
 use super::user_pool_client::state::{self, get};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
@@ -176,21 +175,6 @@ pub(super) fn argument(config: &Value, name: &str) -> Result<String, Diagnostics
     }
 }
 
-/// Runs an AWS read unless Terraform asked us to stop.
-pub(super) async fn unless_stopped<T>(
-    ctx: &Context,
-    operation: &str,
-    call: impl Future<Output = Result<T, ApiError>>,
-) -> Result<T, Diagnostics> {
-    tokio::select! {
-        result = call => result.map_err(|error| api_diagnostics(&error)),
-        () = ctx.cancelled.cancelled() => Err(Diagnostic::error(
-            "Interrupted",
-            format!("{operation} was cancelled because Terraform is stopping."),
-        ).into()),
-    }
-}
-
 /// Folds a read's outcome into what the framework expects: a value next to its diagnostics.
 fn answer(result: Result<Value, Diagnostics>) -> (Value, Diagnostics) {
     match result {
@@ -282,7 +266,7 @@ impl DataSource for UserPoolClientsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cognito::api::{ErrorKind, FakeCognito, Operation};
+    use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
     use crate::cognito::model::{ClientSettings, TimeUnit};
     use crate::tf::msgpack;
 

@@ -12,7 +12,8 @@ use async_trait::async_trait;
 
 use super::ApiSource;
 use super::api::CognitoApi;
-use super::data_sources::{argument, unless_stopped};
+use super::data_sources::argument;
+use super::unless_stopped;
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, EphemeralOpened, EphemeralResource};
 use crate::tf::schema::{Attribute, Block, Schema};

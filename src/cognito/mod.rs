@@ -8,18 +8,45 @@ pub mod model;
 pub mod rules;
 pub mod user_pool_client;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use crate::provider::AwsClients;
-use crate::tf::diagnostics::Diagnostics;
-use crate::tf::resource::{DataSource, EphemeralResource, Resource};
+use crate::tf::diagnostics::{Diagnostic, Diagnostics};
+use crate::tf::resource::{Context, DataSource, EphemeralResource, Resource};
 
 /// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
 #[async_trait]
 pub trait ApiSource: Send + Sync + 'static {
     async fn api(&self) -> Result<Arc<dyn api::CognitoApi>, Diagnostics>;
+}
+
+/// Runs an AWS call unless Terraform asked us to stop (StopProvider); the call, its retries and backoff waits are
+/// dropped at once then.
+pub(crate) async fn unless_stopped<T>(
+    ctx: &Context,
+    operation: &str,
+    call: impl Future<Output = Result<T, api::ApiError>>,
+) -> Result<T, Diagnostics> {
+    tokio::select! {
+        result = call => result.map_err(|error| api_diagnostics(&error)),
+        () = ctx.cancelled.cancelled() => Err(Diagnostic::error(
+            "Interrupted",
+            format!("{operation} was cancelled because Terraform is stopping."),
+        ).into()),
+    }
+}
+
+/// An AWS error as the user should see it: operation, pool, client, code, message, and what to do.
+pub fn api_diagnostics(error: &api::ApiError) -> Diagnostics {
+    let mut detail = error.to_string();
+    if let Some(hint) = error.hint() {
+        detail.push_str("\n\n");
+        detail.push_str(hint);
+    }
+    Diagnostic::error(format!("Cognito {} failed", error.operation), detail).into()
 }
 
 /// The managed resources this provider serves.

@@ -13,13 +13,12 @@ pub mod plan;
 pub mod schema;
 pub mod state;
 
-use std::future::Future;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::ApiSource;
-use super::api::{ApiError, CognitoApi};
+use super::api::CognitoApi;
+use super::{ApiSource, api_diagnostics, unless_stopped};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{
     ApplyRequest, Context, ImportedObject, MoveRequest, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
@@ -45,32 +44,6 @@ impl UserPoolClientResource {
     async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
         self.apis.api().await
     }
-}
-
-/// Runs an AWS call unless Terraform asked us to stop (StopProvider); the call, its retries and backoff waits are
-/// dropped at once then.
-async fn unless_stopped<T>(
-    ctx: &Context,
-    operation: &str,
-    call: impl Future<Output = Result<T, ApiError>>,
-) -> Result<T, Diagnostics> {
-    tokio::select! {
-        result = call => result.map_err(|error| api_diagnostics(&error)),
-        () = ctx.cancelled.cancelled() => Err(Diagnostic::error(
-            "Interrupted",
-            format!("{operation} was cancelled because Terraform is stopping."),
-        ).into()),
-    }
-}
-
-/// An AWS error as the user should see it: operation, pool, client, code, message, and what to do.
-pub fn api_diagnostics(error: &ApiError) -> Diagnostics {
-    let mut detail = error.to_string();
-    if let Some(hint) = error.hint() {
-        detail.push_str("\n\n");
-        detail.push_str(hint);
-    }
-    Diagnostic::error(format!("Cognito {} failed", error.operation), detail).into()
 }
 
 fn internal(detail: impl std::fmt::Display) -> Diagnostics {
