@@ -19,7 +19,7 @@ use async_trait::async_trait;
 
 use super::api::CognitoApi;
 use super::{ApiSource, api_diagnostics, unless_stopped};
-use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::tf::diagnostics::{Diagnostic, Diagnostics};
 use crate::tf::resource::{
     ApplyRequest, Context, ImportedObject, MoveRequest, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
 };
@@ -44,6 +44,92 @@ impl UserPoolClientResource {
     async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
         self.apis.api().await
     }
+
+    /// Creates or updates the client. An error means nothing changed remotely.
+    async fn apply_change(&self, ctx: &Context, request: &ApplyRequest) -> Result<Value, Diagnostics> {
+        let settings = state::settings_from_value(&request.planned)
+            .map_err(|problem| internal(format!("the planned value is incomplete: {problem}")))?;
+        let api = self.api().await?;
+        let user_pool_id = required_string(&request.planned, attr::USER_POOL_ID)?;
+
+        if request.prior.is_null() {
+            let generate_secret = get(&request.planned, attr::GENERATE_SECRET).as_bool().unwrap_or(false);
+            // Create is not idempotent: it is not raced against StopProvider, so a client that Cognito created is
+            // never lost from state.
+            let created = api
+                .create(&user_pool_id, &settings, generate_secret)
+                .await
+                .map_err(|error| api_diagnostics(&error))?;
+            tracing::info!(user_pool_id, client_id = %created.client_id, "created app client");
+            return Ok(state::state_from_remote(&created, &request.planned));
+        }
+
+        let Value::Object(planned_attributes) = &request.planned else {
+            return Err(internal("the planned value is not an object"));
+        };
+        if !plan::configuration_differs(planned_attributes, &request.prior) {
+            // Nothing to send: every write counts against Cognito's 5-per-second quota.
+            return Ok(request.prior.clone());
+        }
+        let client_id = required_string(&request.prior, attr::ID)?;
+        let remote = if state::settings_from_value(&request.prior).is_ok_and(|prior| prior == settings) {
+            // Only a provider-side option changed (client_secret_in_state): Cognito has nothing to change, so
+            // read the client back instead of spending a write on it.
+            unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id))
+                .await?
+                .ok_or_else(|| {
+                    Diagnostics::from(Diagnostic::error(
+                        "App client no longer exists",
+                        format!(
+                            "The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform."
+                        ),
+                    ))
+                })?
+        } else {
+            let updated = unless_stopped(
+                ctx,
+                "UpdateUserPoolClient",
+                api.update(&user_pool_id, &client_id, &settings),
+            )
+            .await?;
+            tracing::info!(user_pool_id, client_id, "updated app client");
+            updated
+        };
+        let mut new_state = state::state_from_remote(&remote, &request.planned);
+        keep_secret_if_not_reported(&mut new_state, &request.prior);
+        Ok(new_state)
+    }
+
+    /// Reads the client back: its state, or null with a warning when it was deleted outside Terraform.
+    async fn refresh(&self, ctx: &Context, state: &Value) -> Result<(Value, Diagnostics), Diagnostics> {
+        let (user_pool_id, client_id) = client_address(state)?;
+        let api = self.api().await?;
+        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await? {
+            Some(remote) => {
+                let mut new_state = state::state_from_remote(&remote, state);
+                keep_secret_if_not_reported(&mut new_state, state);
+                Ok((new_state, Diagnostics::new()))
+            }
+            None => {
+                let gone = Diagnostic::warning(
+                    "App client no longer exists",
+                    format!(
+                        "The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform; \
+                         it is removed from the state and the plan will create it again."
+                    ),
+                );
+                Ok((Value::Null, gone.into()))
+            }
+        }
+    }
+}
+
+/// The user pool and client ID a state names.
+fn client_address(state: &Value) -> Result<(String, String), Diagnostics> {
+    Ok((
+        required_string(state, attr::USER_POOL_ID)?,
+        required_string(state, attr::ID)?,
+    ))
 }
 
 fn internal(detail: impl std::fmt::Display) -> Diagnostics {
@@ -102,171 +188,46 @@ impl Resource for UserPoolClientResource {
     }
 
     async fn apply(&self, ctx: &Context, request: ApplyRequest) -> StateResponse {
-        let mut response = StateResponse {
-            new_state: request.prior.clone(),
-            private: request.planned_private.clone(),
-            diagnostics: Diagnostics::new(),
-        };
-        let settings = match state::settings_from_value(&request.planned) {
-            Ok(settings) => settings,
-            Err(problem) => {
-                response
-                    .diagnostics
-                    .extend(internal(format!("the planned value is incomplete: {problem}")));
-                return response;
-            }
-        };
-        let api = match self.api().await {
-            Ok(api) => api,
-            Err(diagnostics) => {
-                response.diagnostics.extend(diagnostics);
-                return response;
-            }
-        };
-        let user_pool_id = match required_string(&request.planned, attr::USER_POOL_ID) {
-            Ok(id) => id,
-            Err(diagnostics) => {
-                response.diagnostics.extend(diagnostics);
-                return response;
-            }
-        };
-
-        if request.prior.is_null() {
-            let generate_secret = get(&request.planned, attr::GENERATE_SECRET).as_bool().unwrap_or(false);
-            // Create is not idempotent: it is not raced against StopProvider, so a client that Cognito created is
-            // never lost from state.
-            match api.create(&user_pool_id, &settings, generate_secret).await {
-                Ok(created) => {
-                    tracing::info!(user_pool_id, client_id = %created.client_id, "created app client");
-                    response.new_state = state::state_from_remote(&created, &request.planned);
-                }
-                Err(error) => {
-                    response.new_state = Value::Null;
-                    response.diagnostics.extend(api_diagnostics(&error));
-                }
-            }
-            return response;
+        let private = request.planned_private.clone();
+        match self.apply_change(ctx, &request).await {
+            Ok(new_state) => StateResponse {
+                new_state,
+                private,
+                diagnostics: Diagnostics::new(),
+            },
+            // Nothing changed remotely: the prior state (null for a failed create) is still the truth.
+            Err(diagnostics) => StateResponse {
+                new_state: request.prior,
+                private,
+                diagnostics,
+            },
         }
-
-        let Value::Object(planned_attributes) = &request.planned else {
-            response
-                .diagnostics
-                .extend(internal("the planned value is not an object"));
-            return response;
-        };
-        if !plan::configuration_differs(planned_attributes, &request.prior) {
-            // Nothing to send: every write counts against Cognito's 5-per-second quota.
-            response.new_state = request.prior.clone();
-            return response;
-        }
-        let client_id = match required_string(&request.prior, attr::ID) {
-            Ok(id) => id,
-            Err(diagnostics) => {
-                response.diagnostics.extend(diagnostics);
-                return response;
-            }
-        };
-        if state::settings_from_value(&request.prior).is_ok_and(|prior| prior == settings) {
-            // Only a provider-side option changed (client_secret_in_state): Cognito has nothing to change, so
-            // read the client back instead of spending a write on it.
-            match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await {
-                Ok(Some(remote)) => {
-                    let mut new_state = state::state_from_remote(&remote, &request.planned);
-                    keep_secret_if_not_reported(&mut new_state, &request.prior);
-                    response.new_state = new_state;
-                }
-                Ok(None) => response.diagnostics.push(Diagnostic::error(
-                    "App client no longer exists",
-                    format!("The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform."),
-                )),
-                Err(diagnostics) => response.diagnostics.extend(diagnostics),
-            }
-            return response;
-        }
-        match unless_stopped(
-            ctx,
-            "UpdateUserPoolClient",
-            api.update(&user_pool_id, &client_id, &settings),
-        )
-        .await
-        {
-            Ok(updated) => {
-                tracing::info!(user_pool_id, client_id, "updated app client");
-                let mut new_state = state::state_from_remote(&updated, &request.planned);
-                keep_secret_if_not_reported(&mut new_state, &request.prior);
-                response.new_state = new_state;
-            }
-            Err(diagnostics) => response.diagnostics.extend(diagnostics),
-        }
-        response
     }
 
     async fn delete(&self, ctx: &Context, prior: &Value, _private: &[u8]) -> Diagnostics {
-        let (user_pool_id, client_id) = match (
-            required_string(prior, attr::USER_POOL_ID),
-            required_string(prior, attr::ID),
-        ) {
-            (Ok(pool), Ok(client)) => (pool, client),
-            (Err(diagnostics), _) | (_, Err(diagnostics)) => return diagnostics,
+        let deletion = async {
+            let (user_pool_id, client_id) = client_address(prior)?;
+            let api = self.api().await?;
+            unless_stopped(ctx, "DeleteUserPoolClient", api.delete(&user_pool_id, &client_id)).await?;
+            tracing::info!(user_pool_id, client_id, "deleted app client");
+            Ok::<(), Diagnostics>(())
         };
-        let api = match self.api().await {
-            Ok(api) => api,
-            Err(diagnostics) => return diagnostics,
-        };
-        match unless_stopped(ctx, "DeleteUserPoolClient", api.delete(&user_pool_id, &client_id)).await {
-            Ok(()) => {
-                tracing::info!(user_pool_id, client_id, "deleted app client");
-                Diagnostics::new()
-            }
-            Err(diagnostics) => diagnostics,
-        }
+        deletion.await.err().unwrap_or_default()
     }
 
     async fn read(&self, ctx: &Context, request: ReadRequest) -> StateResponse {
-        let mut response = StateResponse {
-            new_state: request.state.clone(),
-            private: request.private,
-            diagnostics: Diagnostics::new(),
-        };
-        let (user_pool_id, client_id) = match (
-            required_string(&request.state, attr::USER_POOL_ID),
-            required_string(&request.state, attr::ID),
-        ) {
-            (Ok(pool), Ok(client)) => (pool, client),
-            (Err(diagnostics), _) | (_, Err(diagnostics)) => {
-                response.diagnostics.extend(diagnostics);
-                return response;
-            }
-        };
-        let api = match self.api().await {
-            Ok(api) => api,
-            Err(diagnostics) => {
-                response.diagnostics.extend(diagnostics);
-                return response;
-            }
-        };
-        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await {
-            Ok(Some(remote)) => {
-                let mut new_state = state::state_from_remote(&remote, &request.state);
-                keep_secret_if_not_reported(&mut new_state, &request.state);
-                response.new_state = new_state;
-            }
-            Ok(None) => {
-                response.new_state = Value::Null;
-                response.diagnostics.push(
-                    Diagnostic::warning(
-                        "App client no longer exists",
-                        format!(
-                            "The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform; \
-                             it is removed from the state and the plan will create it again."
-                        ),
-                    )
-                    .at(AttributePath::root()),
-                );
-            }
-            Err(diagnostics) => response.diagnostics.extend(diagnostics),
+        match self.refresh(ctx, &request.state).await {
+            Ok((new_state, diagnostics)) => StateResponse {
+                new_state,
+                private: request.private,
+                diagnostics,
+            },
+            Err(diagnostics) => StateResponse {
+                new_state: request.state,
+                private: request.private,
+                diagnostics,
+            },
         }
-        response
     }
 
     async fn import(&self, ctx: &Context, id: &str) -> Result<Vec<ImportedObject>, Diagnostics> {
