@@ -68,7 +68,10 @@ fn main() -> ExitCode {
         Mode::Managed { client_certificate_pem }
     };
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // One thread: every RPC waits on Terraform, the AWS API or the quota pacer, and the CPU work per call (decoding,
+    // planning, encoding) is tens of microseconds. Worker threads would add their stacks to the resident memory and
+    // cross-thread wake-ups to every call, and Terraform itself is busy on the other cores.
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("could not start the async runtime: {error}");
