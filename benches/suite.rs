@@ -5,8 +5,9 @@
 //! - handshake latency over 30 AutoMTLS starts (min / median / max) and VmRSS after the handshake;
 //! - the peak resident memory (VmHWM) of the provider processes while `terraform plan` plans 500 clients;
 //! - `terraform plan -refresh=false` wall time for 1, 50 and 500 clients, each next to the same configuration of
-//!   `terraform_data` resources (Terraform's built-in resource, no provider process: the floor), in the same run,
-//!   interleaved, medians of [`PLAN_RUNS`];
+//!   `terraform_data` resources (Terraform's built-in resource, no provider process: the floor) and next to
+//!   `terraform_data` carrying the whole planned object (the same-shape floor), in the same run, interleaved,
+//!   medians of [`PLAN_RUNS`];
 //! - against the local Cognito stack (moto behind the proxy of tests/support/local_cognito.py): apply, refresh plan
 //!   and destroy of 200 clients (medians of [`STACK_RUNS`]), and the quota-bound apply of 100 clients in one pool
 //!   with the proxy's per-operation-per-pool limit of 5 requests per second, next to its floor of 100 / 5 s;
@@ -45,6 +46,8 @@ const STACK_CLIENTS: usize = 200;
 /// The quota-bound apply: clients in one pool, and the pool's quota per operation.
 const QUOTA_CLIENTS: usize = 100;
 const QUOTA_PER_SECOND: usize = 5;
+/// The user pool of the plan-only workspaces (no request is made).
+const PLAN_POOL: &str = "eu-west-1_AbCdEfGhI";
 /// Any endpoint will do where the provider makes no AWS call (plans without refresh); nothing listens here.
 const UNUSED_ENDPOINT: &str = "http://127.0.0.1:9";
 /// How often the memory sampler looks at the provider processes during a plan.
@@ -159,11 +162,7 @@ fn run() -> Result<(), SuiteError> {
     }
 
     progress("peak RSS while planning 500 clients");
-    let workspace = Workspace::new(
-        &binary,
-        UNUSED_ENDPOINT,
-        &cognito_clients_config(500, "eu-west-1_AbCdEfGhI"),
-    )?;
+    let workspace = Workspace::new(&binary, UNUSED_ENDPOINT, &cognito_clients_config(500, PLAN_POOL))?;
     let peak_kib = workspace.peak_provider_memory(&["plan", "-refresh=false"])?;
     table.row(
         "RSS peak (VmHWM) planning 500 clients",
@@ -181,28 +180,30 @@ fn run() -> Result<(), SuiteError> {
     Ok(())
 }
 
-/// `plan -refresh=false` for each count, provider and floor interleaved so both see the same machine state.
+/// `plan -refresh=false` for each count, against two floors, all three interleaved so they see the same machine
+/// state: `terraform_data` with the same expressions (the issue's floor), and `terraform_data` carrying the whole
+/// planned object (the same-shape floor, see [`same_shape_config`]).
 fn plan_comparison(table: &mut Table, binary: &Path) -> Result<(), SuiteError> {
+    let planned = planned_client(binary)?;
     for count in PLAN_COUNTS {
         progress(&format!(
             "plan -refresh=false, {count} clients vs terraform_data, {PLAN_RUNS} runs"
         ));
-        let cognito = Workspace::new(
-            binary,
-            UNUSED_ENDPOINT,
-            &cognito_clients_config(count, "eu-west-1_AbCdEfGhI"),
-        )?;
+        let cognito = Workspace::new(binary, UNUSED_ENDPOINT, &cognito_clients_config(count, PLAN_POOL))?;
         let floor = Workspace::new(binary, UNUSED_ENDPOINT, &terraform_data_config(count))?;
+        let same_shape = Workspace::new(binary, UNUSED_ENDPOINT, &same_shape_config(count, &planned))?;
+        let workspaces = [&cognito, &floor, &same_shape];
         // One unmeasured run each: Terraform's first start in a directory reads more from disk.
-        floor.timed(&["plan", "-refresh=false"])?;
-        cognito.timed(&["plan", "-refresh=false"])?;
-        let mut provider_times = Vec::with_capacity(PLAN_RUNS);
-        let mut floor_times = Vec::with_capacity(PLAN_RUNS);
-        for _ in 0..PLAN_RUNS {
-            floor_times.push(floor.timed(&["plan", "-refresh=false"])?);
-            provider_times.push(cognito.timed(&["plan", "-refresh=false"])?);
+        for workspace in workspaces {
+            workspace.timed(&["plan", "-refresh=false"])?;
         }
-        let (Some(provider), Some(floor)) = (median(provider_times), median(floor_times)) else {
+        let mut times: [Vec<Duration>; 3] = Default::default();
+        for _ in 0..PLAN_RUNS {
+            for (workspace, samples) in workspaces.iter().zip(times.iter_mut()) {
+                samples.push(workspace.timed(&["plan", "-refresh=false"])?);
+            }
+        }
+        let [Some(provider), Some(floor), Some(same_shape)] = times.map(median) else {
             continue;
         };
         let ratio = provider.as_secs_f64() / floor.as_secs_f64();
@@ -216,6 +217,17 @@ fn plan_comparison(table: &mut Table, binary: &Path) -> Result<(), SuiteError> {
             format!("{} s vs {} s floor = {ratio:.2}×", seconds(provider), seconds(floor)),
             target,
             met,
+        );
+        table.row(
+            &format!("  same, vs same-shape floor ({} attributes)", planned.len()),
+            format!(
+                "{} s vs {} s = {:.2}×",
+                seconds(provider),
+                seconds(same_shape),
+                provider.as_secs_f64() / same_shape.as_secs_f64()
+            ),
+            "-",
+            Verdict::Info,
         );
     }
     Ok(())
@@ -476,6 +488,28 @@ fn status_field_kib(pid: u32, field: &str) -> Option<u64> {
         .ok()
 }
 
+/// The arguments of every benchmarked client, as HCL expressions: the resource, the floor and the same-shape floor
+/// all use these, so the three configurations differ only in who plans them.
+const CLIENT_ARGUMENTS: [(&str, &str); 7] = [
+    ("name", r#""bench-client-${count.index}""#),
+    (
+        "explicit_auth_flows",
+        r#"["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]"#,
+    ),
+    ("allowed_oauth_flows_user_pool_client", "true"),
+    ("allowed_oauth_flows", r#"["code"]"#),
+    ("allowed_oauth_scopes", r#"["openid", "email"]"#),
+    ("callback_urls", r#"["https://app${count.index}.example.com/callback"]"#),
+    ("supported_identity_providers", r#"["COGNITO"]"#),
+];
+
+fn client_arguments_hcl(indent: &str) -> String {
+    CLIENT_ARGUMENTS
+        .iter()
+        .map(|(name, expression)| format!("{indent}{name} = {expression}\n"))
+        .collect()
+}
+
 /// `count` clients with a typical web-client configuration, all in `pool`.
 fn cognito_clients_config(count: usize, pool: &str) -> String {
     format!(
@@ -483,16 +517,9 @@ fn cognito_clients_config(count: usize, pool: &str) -> String {
 resource "cognito_user_pool_client" "client" {{
   count        = {count}
   user_pool_id = "{pool}"
-  name         = "bench-client-${{count.index}}"
-
-  explicit_auth_flows                  = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-  allowed_oauth_flows_user_pool_client = true
-  allowed_oauth_flows                  = ["code"]
-  allowed_oauth_scopes                 = ["openid", "email"]
-  callback_urls                        = ["https://app${{count.index}}.example.com/callback"]
-  supported_identity_providers         = ["COGNITO"]
-}}
-"#
+{arguments}}}
+"#,
+        arguments = client_arguments_hcl("  "),
     )
 }
 
@@ -502,18 +529,59 @@ fn terraform_data_config(count: usize) -> String {
         r#"resource "terraform_data" "client" {{
   count = {count}
   input = {{
-    user_pool_id                         = "eu-west-1_AbCdEfGhI"
-    name                                 = "bench-client-${{count.index}}"
-    explicit_auth_flows                  = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-    allowed_oauth_flows_user_pool_client = true
-    allowed_oauth_flows                  = ["code"]
-    allowed_oauth_scopes                 = ["openid", "email"]
-    callback_urls                        = ["https://app${{count.index}}.example.com/callback"]
-    supported_identity_providers         = ["COGNITO"]
-  }}
+    user_pool_id = "{PLAN_POOL}"
+{arguments}  }}
+}}
+"#,
+        arguments = client_arguments_hcl("    "),
+    )
+}
+
+/// The same-shape floor: `terraform_data` whose input is the whole object the provider plans for one client (every
+/// attribute of the schema, Cognito's defaults spelled out), with the configured arguments as the same expressions.
+/// Terraform's per-attribute work (evaluating, diffing, rendering 29 attributes instead of 8) is then in the floor
+/// too, and what remains between the two is the provider and the plugin protocol.
+fn same_shape_config(count: usize, planned: &serde_json::Map<String, serde_json::Value>) -> String {
+    let configured: HashMap<&str, &str> = CLIENT_ARGUMENTS.into_iter().collect();
+    let attributes: String = planned
+        .iter()
+        .map(|(name, value)| match configured.get(name.as_str()) {
+            Some(expression) => format!("    {name} = {expression}\n"),
+            // JSON is valid HCL expression syntax for every value a plan holds.
+            None => format!("    {name} = {value}\n"),
+        })
+        .collect();
+    format!(
+        r#"resource "terraform_data" "client" {{
+  count = {count}
+  input = {{
+{attributes}  }}
 }}
 "#
     )
+}
+
+/// The object the provider plans for one client of [`cognito_clients_config`], from `terraform show -json`.
+fn planned_client(binary: &Path) -> Result<serde_json::Map<String, serde_json::Value>, SuiteError> {
+    let workspace = Workspace::new(binary, UNUSED_ENDPOINT, &cognito_clients_config(1, PLAN_POOL))?;
+    workspace.timed(&["plan", "-refresh=false", "-out=one.tfplan"])?;
+    let output = workspace
+        .command(&["show", "-json", "one.tfplan"])
+        .output()
+        .map_err(SuiteError::Spawn)?;
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|error| SuiteError::Terraform {
+        command: "show -json one.tfplan".to_owned(),
+        status: output.status.to_string(),
+        output: format!("not a JSON plan ({error}): {}", String::from_utf8_lossy(&output.stderr)),
+    })?;
+    match &plan["resource_changes"][0]["change"]["after"] {
+        serde_json::Value::Object(after) => Ok(after.clone()),
+        other => Err(SuiteError::Terraform {
+            command: "show -json one.tfplan".to_owned(),
+            status: output.status.to_string(),
+            output: format!("no planned object in the plan: {other}"),
+        }),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
