@@ -266,20 +266,12 @@ impl DataSource for UserPoolClientsDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cognito::FakeSource;
     use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
     use crate::cognito::model::{ClientSettings, TimeUnit};
     use crate::tf::msgpack;
 
     const POOL: &str = "us-east-1_datapool";
-
-    struct FakeSource(Arc<FakeCognito>);
-
-    #[async_trait]
-    impl ApiSource for FakeSource {
-        async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
-            Ok(self.0.clone())
-        }
-    }
 
     fn fake() -> Arc<FakeCognito> {
         Arc::new(FakeCognito::new().with_user_pool(POOL))

@@ -153,21 +153,13 @@ impl EphemeralResource for UserPoolClientSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cognito::FakeSource;
     use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
     use crate::cognito::model::ClientSettings;
     use crate::tf::msgpack;
     use crate::tf::server::pending_ephemeral_result;
 
     const POOL: &str = "us-east-1_secretpool";
-
-    struct FakeSource(Arc<FakeCognito>);
-
-    #[async_trait]
-    impl ApiSource for FakeSource {
-        async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
-            Ok(self.0.clone())
-        }
-    }
 
     fn config(user_pool_id: Value, client_id: Value) -> Value {
         Value::Object(BTreeMap::from([

@@ -23,6 +23,18 @@ pub trait ApiSource: Send + Sync + 'static {
     async fn api(&self) -> Result<Arc<dyn api::CognitoApi>, Diagnostics>;
 }
 
+/// The in-memory Cognito as an [`ApiSource`], for the unit tests of the resource, data sources and ephemeral secret.
+#[cfg(test)]
+pub(crate) struct FakeSource(pub(crate) Arc<api::FakeCognito>);
+
+#[cfg(test)]
+#[async_trait]
+impl ApiSource for FakeSource {
+    async fn api(&self) -> Result<Arc<dyn api::CognitoApi>, Diagnostics> {
+        Ok(self.0.clone())
+    }
+}
+
 /// Runs an AWS call unless Terraform asked us to stop (StopProvider); the call, its retries and backoff waits are
 /// dropped at once then.
 pub(crate) async fn unless_stopped<T>(

@@ -3,28 +3,17 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use async_trait::async_trait;
-
 use super::UserPoolClientResource;
 use super::schema::{attr, schema};
 use super::state::get;
-use crate::cognito::ApiSource;
-use crate::cognito::api::{ApiError, CognitoApi, ErrorKind, FakeCognito, Operation};
+use crate::cognito::FakeSource;
+use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
 use crate::tf::diagnostics::{Diagnostics, Severity};
 use crate::tf::msgpack;
 use crate::tf::resource::{ApplyRequest, Context, PlanRequest, ReadRequest, Resource};
 use crate::tf::value::{Type, Value};
 
 const POOL: &str = "us-east-1_testpool";
-
-struct FakeSource(Arc<FakeCognito>);
-
-#[async_trait]
-impl ApiSource for FakeSource {
-    async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
-        Ok(self.0.clone())
-    }
-}
 
 fn resource() -> (UserPoolClientResource, Arc<FakeCognito>) {
     let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
