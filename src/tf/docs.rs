@@ -34,6 +34,27 @@ impl PageKind {
             PageKind::EphemeralResource => "Ephemeral Resource",
         }
     }
+
+    /// The directory of this kind's pages in `docs/` and of their examples in `examples/` (the provider's page
+    /// itself is `docs/index.md`).
+    fn directory(self) -> &'static str {
+        match self {
+            PageKind::Provider => "provider",
+            PageKind::Resource => "resources",
+            PageKind::DataSource => "data-sources",
+            PageKind::EphemeralResource => "ephemeral-resources",
+        }
+    }
+
+    /// The example file shown under "Example Usage".
+    fn usage_file(self) -> &'static str {
+        match self {
+            PageKind::Provider => "provider.tf",
+            PageKind::Resource => "resource.tf",
+            PageKind::DataSource => "data-source.tf",
+            PageKind::EphemeralResource => "ephemeral-resource.tf",
+        }
+    }
 }
 
 /// The example texts of one page; each is optional.
@@ -77,50 +98,61 @@ pub fn render_provider_docs(
             PageKind::Provider,
             provider_name,
             provider.schema(),
-            &read_examples(&examples_dir.join("provider"), "provider.tf")?,
+            &read_examples(
+                &examples_dir.join(PageKind::Provider.directory()),
+                PageKind::Provider.usage_file(),
+            )?,
         ),
     }];
     for resource in provider.resources() {
-        let name = resource.type_name();
-        let dir = examples_dir.join("resources").join(name);
-        pages.push(DocPage {
-            path: Path::new("resources").join(format!("{}.md", short_name(provider_name, name))),
-            content: render_page(
-                PageKind::Resource,
-                name,
-                resource.schema(),
-                &read_examples(&dir, "resource.tf")?,
-            ),
-        });
+        pages.push(type_page(
+            PageKind::Resource,
+            provider_name,
+            resource.type_name(),
+            resource.schema(),
+            examples_dir,
+        )?);
     }
-    for data_source in provider.data_sources() {
-        let name = data_source.type_name();
-        let dir = examples_dir.join("data-sources").join(name);
-        pages.push(DocPage {
-            path: Path::new("data-sources").join(format!("{}.md", short_name(provider_name, name))),
-            content: render_page(
-                PageKind::DataSource,
-                name,
-                data_source.schema(),
-                &read_examples(&dir, "data-source.tf")?,
-            ),
-        });
+    for source in provider.data_sources() {
+        pages.push(type_page(
+            PageKind::DataSource,
+            provider_name,
+            source.type_name(),
+            source.schema(),
+            examples_dir,
+        )?);
     }
     for ephemeral in provider.ephemeral_resources() {
-        let name = ephemeral.type_name();
-        let dir = examples_dir.join("ephemeral-resources").join(name);
-        pages.push(DocPage {
-            path: Path::new("ephemeral-resources").join(format!("{}.md", short_name(provider_name, name))),
-            content: render_page(
-                PageKind::EphemeralResource,
-                name,
-                ephemeral.schema(),
-                &read_examples(&dir, "ephemeral-resource.tf")?,
-            ),
-        });
+        pages.push(type_page(
+            PageKind::EphemeralResource,
+            provider_name,
+            ephemeral.type_name(),
+            ephemeral.schema(),
+            examples_dir,
+        )?);
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
+}
+
+/// The page of one resource, data source or ephemeral resource: `<kind's directory>/<short name>.md`, with the
+/// examples from `examples/<kind's directory>/<type name>/`.
+fn type_page(
+    kind: PageKind,
+    provider_name: &str,
+    type_name: &str,
+    schema: &Schema,
+    examples_dir: &Path,
+) -> Result<DocPage, DocsError> {
+    Ok(DocPage {
+        path: Path::new(kind.directory()).join(format!("{}.md", short_name(provider_name, type_name))),
+        content: render_page(
+            kind,
+            type_name,
+            schema,
+            &read_examples(&examples_dir.join(kind.directory()).join(type_name), kind.usage_file())?,
+        ),
+    })
 }
 
 fn short_name<'a>(provider_name: &str, type_name: &'a str) -> &'a str {
