@@ -191,25 +191,27 @@ mod tests {
         assert_eq!(arguments, [attr::USER_POOL_ID, attr::CLIENT_ID]);
     }
 
+    /// Opens the secret of `client_id` in [`POOL`], with `fake` as Cognito.
+    async fn open(fake: Arc<FakeCognito>, client_id: &str) -> Result<(EphemeralOpened, Diagnostics), Diagnostics> {
+        UserPoolClientSecret::new(Arc::new(FakeSource(fake)))
+            .open(
+                &Context::default(),
+                config(Value::string(POOL), Value::string(client_id)),
+            )
+            .await
+    }
+
     #[tokio::test]
     async fn opens_with_the_clients_secret() {
         let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
         let created = fake.insert_client(POOL, &ClientSettings::with_defaults("confidential"), true);
         let secret = created.client_secret.clone().expect("a confidential client");
-        let ephemeral = UserPoolClientSecret::new(Arc::new(FakeSource(fake.clone())));
-
-        let (opened, diagnostics) = ephemeral
-            .open(
-                &Context::default(),
-                config(Value::string(POOL), Value::string(&created.client_id)),
-            )
-            .await
-            .expect("opened");
+        let (opened, diagnostics) = open(fake.clone(), &created.client_id).await.expect("opened");
 
         assert!(diagnostics.is_empty());
         assert_eq!(opened.result, result_value(POOL, &created.client_id, &secret));
         assert_eq!(opened.renew_at, None);
-        msgpack::encode(&opened.result, ephemeral.schema().value_type()).expect("a value of the schema's type");
+        msgpack::encode(&opened.result, schema().value_type()).expect("a value of the schema's type");
         assert!(
             !format!("{opened:?}").contains(&secret),
             "Debug must not show the secret"
@@ -221,15 +223,7 @@ mod tests {
     async fn a_public_client_is_an_error_at_client_id() {
         let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
         let created = fake.insert_client(POOL, &ClientSettings::with_defaults("public"), false);
-        let ephemeral = UserPoolClientSecret::new(Arc::new(FakeSource(fake)));
-
-        let diagnostics = ephemeral
-            .open(
-                &Context::default(),
-                config(Value::string(POOL), Value::string(&created.client_id)),
-            )
-            .await
-            .expect_err("no secret to hand out");
+        let diagnostics = open(fake, &created.client_id).await.expect_err("no secret to hand out");
 
         let diagnostic = only_error(&diagnostics);
         assert_eq!(diagnostic.summary, "App client has no secret");
@@ -239,15 +233,7 @@ mod tests {
     #[tokio::test]
     async fn a_missing_client_is_an_error_at_client_id() {
         let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
-        let ephemeral = UserPoolClientSecret::new(Arc::new(FakeSource(fake)));
-
-        let diagnostics = ephemeral
-            .open(
-                &Context::default(),
-                config(Value::string(POOL), Value::string("nosuchclient")),
-            )
-            .await
-            .expect_err("nothing to read");
+        let diagnostics = open(fake, "nosuchclient").await.expect_err("nothing to read");
 
         let diagnostic = only_error(&diagnostics);
         assert_eq!(diagnostic.summary, "App client not found");
@@ -268,15 +254,7 @@ mod tests {
                 "not allowed",
             ),
         );
-        let ephemeral = UserPoolClientSecret::new(Arc::new(FakeSource(fake)));
-
-        let diagnostics = ephemeral
-            .open(
-                &Context::default(),
-                config(Value::string(POOL), Value::string(&created.client_id)),
-            )
-            .await
-            .expect_err("the API refused");
+        let diagnostics = open(fake, &created.client_id).await.expect_err("the API refused");
 
         assert!(diagnostics.has_errors());
         let rendered = format!("{diagnostics:?}");
