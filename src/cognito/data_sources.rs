@@ -301,14 +301,7 @@ mod tests {
         );
         assert!(client.block.blocks.is_empty());
         assert!(client.block.find_attribute(attr::CLIENT_SECRET).unwrap().sensitive);
-        let arguments: Vec<&str> = client
-            .block
-            .attributes
-            .iter()
-            .filter(|a| !a.is_computed())
-            .map(|a| a.name)
-            .collect();
-        assert_eq!(arguments, [attr::USER_POOL_ID, ds_attr::CLIENT_ID]);
+        assert_eq!(client.block.argument_names(), [attr::USER_POOL_ID, ds_attr::CLIENT_ID]);
     }
 
     #[tokio::test]

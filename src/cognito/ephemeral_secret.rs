@@ -181,14 +181,7 @@ mod tests {
         assert_eq!(schema.problems(), Vec::<String>::new());
         let secret = schema.block.find_attribute(attr::CLIENT_SECRET).unwrap();
         assert!(secret.sensitive && secret.is_computed());
-        let arguments: Vec<&str> = schema
-            .block
-            .attributes
-            .iter()
-            .filter(|a| !a.is_computed())
-            .map(|a| a.name)
-            .collect();
-        assert_eq!(arguments, [attr::USER_POOL_ID, attr::CLIENT_ID]);
+        assert_eq!(schema.block.argument_names(), [attr::USER_POOL_ID, attr::CLIENT_ID]);
     }
 
     /// Opens the secret of `client_id` in [`POOL`], with `fake` as Cognito.

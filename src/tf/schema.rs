@@ -180,6 +180,16 @@ impl Block {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// The attributes a configuration may set (neither computed-only nor optional-computed), in schema order.
+    #[cfg(test)]
+    pub(crate) fn argument_names(&self) -> Vec<&'static str> {
+        self.attributes
+            .iter()
+            .filter(|a| !a.is_computed())
+            .map(|a| a.name)
+            .collect()
+    }
+
     pub fn find_block(&self, name: &str) -> Option<&NestedBlock> {
         self.blocks.iter().find(|b| b.type_name == name)
     }
