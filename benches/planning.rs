@@ -1,6 +1,6 @@
 //! Planning micro-benchmarks: `plan` of one app client, for a create (null prior state) and for the common case
 //! of a re-plan with nothing to change (the full prior state and its configuration), and the plan-time validation
-//! of that configuration (`cognito::rules::validate`, run for every ValidateResourceConfig).
+//! of that configuration (`cognito::user_pool_client::rules::validate`, run for every ValidateResourceConfig).
 //!
 //! Run with `cargo bench --bench planning --target-dir target/bench`.
 
@@ -10,8 +10,8 @@ mod fixtures;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use terraform_provider_cognito::cognito::rules::validate;
 use terraform_provider_cognito::cognito::user_pool_client::plan::plan;
+use terraform_provider_cognito::cognito::user_pool_client::rules::validate;
 use terraform_provider_cognito::tf::Value;
 
 fn plan_one_client(c: &mut Criterion) {

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use terraform_provider_cognito::cognito::model::{
+use terraform_provider_cognito::cognito::user_pool_client::model::{
     AnalyticsConfiguration, ClientSettings, RefreshTokenRotation, RemoteClient, TimeUnit, TokenValidityUnits,
 };
 use terraform_provider_cognito::cognito::user_pool_client::schema::attr;

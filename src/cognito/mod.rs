@@ -2,10 +2,6 @@
 //! model, and the narrow [`api::CognitoApi`] trait (the AWS SDK behind it, or an in-memory fake in tests).
 
 pub mod api;
-pub mod data_sources;
-pub mod ephemeral_secret;
-pub mod model;
-pub mod rules;
 pub mod user_pool_client;
 
 use std::future::Future;
@@ -71,13 +67,17 @@ pub fn resources(clients: &AwsClients) -> Vec<Arc<dyn Resource>> {
 pub fn data_sources(clients: &AwsClients) -> Vec<Arc<dyn DataSource>> {
     let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
     vec![
-        Arc::new(data_sources::UserPoolClientDataSource::new(apis.clone())),
-        Arc::new(data_sources::UserPoolClientsDataSource::new(apis)),
+        Arc::new(user_pool_client::data_sources::UserPoolClientDataSource::new(
+            apis.clone(),
+        )),
+        Arc::new(user_pool_client::data_sources::UserPoolClientsDataSource::new(apis)),
     ]
 }
 
 /// The ephemeral resources this provider serves.
 pub fn ephemeral_resources(clients: &AwsClients) -> Vec<Arc<dyn EphemeralResource>> {
     let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
-    vec![Arc::new(ephemeral_secret::UserPoolClientSecret::new(apis))]
+    vec![Arc::new(user_pool_client::ephemeral_secret::UserPoolClientSecret::new(
+        apis,
+    ))]
 }

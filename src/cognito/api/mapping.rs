@@ -6,7 +6,7 @@
 //! left out when unset, because leaving them out is how a request says "none".
 //!
 //! Responses: Cognito (and emulators even more) leave members out when they hold the default. The mapping fills
-//! in those defaults ([`crate::cognito::model::defaults`]) so that "left out" and "default" compare equal.
+//! in those defaults ([`crate::cognito::user_pool_client::model::defaults`]) so that "left out" and "default" compare equal.
 
 use std::collections::BTreeSet;
 
@@ -22,7 +22,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 
-use crate::cognito::model::{
+use crate::cognito::user_pool_client::model::{
     AnalyticsConfiguration, ClientSettings, RefreshTokenRotation, RemoteClient, TimeUnit, TokenValidityUnits, defaults,
 };
 

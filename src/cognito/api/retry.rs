@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use tokio::time::Instant;
 
 use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation, StopSignal};
-use crate::cognito::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
 
 /// How often and how long to retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use super::schema::{attr, schema};
 use super::state::{block, get};
-use crate::cognito::model::defaults;
+use crate::cognito::user_pool_client::model::defaults;
 use crate::tf::json;
 use crate::tf::resource::MoveRequest;
 use crate::tf::value::Value;

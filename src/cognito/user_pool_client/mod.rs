@@ -6,10 +6,14 @@
 //! - Read ([`state`]): DescribeUserPoolClient, keeping the configuration's form where Cognito's answer means the
 //!   same, so normalised defaults never show as a diff.
 
+pub mod data_sources;
+pub mod ephemeral_secret;
 #[cfg(test)]
 mod handler_tests;
 pub mod migrate;
+pub mod model;
 pub mod plan;
+pub mod rules;
 pub mod schema;
 pub mod state;
 
@@ -175,7 +179,7 @@ impl Resource for UserPoolClientResource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        crate::cognito::rules::validate(config)
+        crate::cognito::user_pool_client::rules::validate(config)
     }
 
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {

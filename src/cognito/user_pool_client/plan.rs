@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::schema::attr;
 use super::state::{block, get};
-use crate::cognito::model::{TimeUnit, defaults};
+use crate::cognito::user_pool_client::model::{TimeUnit, defaults};
 use crate::tf::diagnostics::AttributePath;
 use crate::tf::value::Value;
 
@@ -218,7 +218,7 @@ fn plan_analytics(config: &Value, prior: Option<&Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cognito::model::{ClientSettings, RemoteClient};
+    use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
     use crate::cognito::user_pool_client::schema::schema;
     use crate::cognito::user_pool_client::state::{settings_from_value, state_from_remote, units_value};
     use crate::tf::msgpack;

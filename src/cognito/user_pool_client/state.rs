@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::schema::attr;
-use crate::cognito::model::{
+use crate::cognito::user_pool_client::model::{
     AnalyticsConfiguration, ClientSettings, RefreshTokenRotation, RemoteClient, TimeUnit, TokenValidityUnits, defaults,
 };
 use crate::tf::value::Value;

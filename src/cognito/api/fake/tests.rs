@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use super::*;
 use crate::cognito::api::ErrorKind;
-use crate::cognito::model::TimeUnit;
+use crate::cognito::user_pool_client::model::TimeUnit;
 
 const POOL: &str = "us-east-1_pool";
 
@@ -74,7 +74,7 @@ async fn the_client_reports_what_cognito_reports() {
     );
     assert_eq!(
         created.settings.explicit_auth_flows,
-        crate::cognito::model::defaults::explicit_auth_flows()
+        crate::cognito::user_pool_client::model::defaults::explicit_auth_flows()
     );
     // The request log keeps what was sent.
     let logged = fake.requests_of(Operation::Create).pop().unwrap();

@@ -19,7 +19,7 @@ use tokio::io::AsyncReadExt;
 
 use super::*;
 use crate::cognito::api::mapping::tests::full_settings;
-use crate::cognito::model::{TimeUnit, defaults};
+use crate::cognito::user_pool_client::model::{TimeUnit, defaults};
 
 const POOL: &str = "us-east-1_pool";
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";

@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::ApiSource;
-use super::api::{ClientSummary, CognitoApi};
 use super::model::{RemoteClient, defaults};
-use super::unless_stopped;
-use super::user_pool_client::schema::{self as resource_schema, attr};
-use super::user_pool_client::state::{self, get};
+use super::schema::{self as resource_schema, attr};
+use super::state::{self, get};
+use crate::cognito::ApiSource;
+use crate::cognito::api::{ClientSummary, CognitoApi};
+use crate::cognito::unless_stopped;
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, DataSource};
 use crate::tf::schema::{Attribute, Block, Schema};
@@ -268,7 +268,7 @@ mod tests {
     use super::*;
     use crate::cognito::FakeSource;
     use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
-    use crate::cognito::model::{ClientSettings, TimeUnit};
+    use crate::cognito::user_pool_client::model::{ClientSettings, TimeUnit};
     use crate::tf::msgpack;
 
     const POOL: &str = "us-east-1_datapool";

@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::ApiSource;
-use super::api::CognitoApi;
 use super::data_sources::argument;
-use super::unless_stopped;
+use crate::cognito::ApiSource;
+use crate::cognito::api::CognitoApi;
+use crate::cognito::unless_stopped;
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, EphemeralOpened, EphemeralResource};
 use crate::tf::schema::{Attribute, Block, Schema};
@@ -155,7 +155,7 @@ mod tests {
     use super::*;
     use crate::cognito::FakeSource;
     use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
-    use crate::cognito::model::ClientSettings;
+    use crate::cognito::user_pool_client::model::ClientSettings;
     use crate::tf::msgpack;
     use crate::tf::server::pending_ephemeral_result;
 

@@ -14,7 +14,7 @@ use aws_smithy_types::retry::RetryConfig;
 use super::error::kind_for_status;
 use super::mapping::{RequestError, create_request, remote_client_from_sdk, update_request};
 use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation};
-use crate::cognito::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
 
 /// ListUserPoolClients' largest page.
 const LIST_PAGE_SIZE: i32 = 60;

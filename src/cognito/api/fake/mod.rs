@@ -21,7 +21,7 @@ use aws_smithy_types::DateTime;
 
 use super::mapping::format_timestamp;
 use super::{ApiError, ClientSummary, CognitoApi, Operation};
-use crate::cognito::model::{ClientSettings, RemoteClient, defaults};
+use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient, defaults};
 
 /// Cognito's default quota of app clients per user pool.
 const DEFAULT_CLIENT_QUOTA: usize = 1_000;

@@ -3,7 +3,7 @@
 //! (hashicorp/terraform-provider-aws#30433, #17514).
 
 use super::view::{Known, at, field, in_block, number, token_unit};
-use crate::cognito::model::{TimeUnit, defaults};
+use crate::cognito::user_pool_client::model::{TimeUnit, defaults};
 use crate::cognito::user_pool_client::schema::attr;
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::value::{Number, Value};

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::cognito::model::{TimeUnit, defaults};
+use crate::cognito::user_pool_client::model::{TimeUnit, defaults};
 use crate::cognito::user_pool_client::schema::attr;
 use crate::tf::diagnostics::AttributePath;
 use crate::tf::value::{Number, Value};

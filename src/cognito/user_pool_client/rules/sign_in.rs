@@ -2,7 +2,7 @@
 //! user-context data that needs a client secret.
 
 use super::view::{Known, at, boolean, effective_auth_flows, field, has_secret, in_block, rotation_enabled, strings};
-use crate::cognito::model::defaults;
+use crate::cognito::user_pool_client::model::defaults;
 use crate::cognito::user_pool_client::schema::attr;
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
 use crate::tf::value::Value;

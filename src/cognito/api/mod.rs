@@ -27,7 +27,7 @@ mod stop;
 
 use async_trait::async_trait;
 
-use super::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
 
 pub use adopt::{AdoptingCognito, Adoption, DEFAULT_MAX_CREATE_REQUESTS, decide as decide_adoption, may_have_created};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};

@@ -23,7 +23,7 @@ use async_trait::async_trait;
 use tokio::time::Instant;
 
 use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation, StopSignal};
-use crate::cognito::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
 
 /// Cognito's quota categories for app-client calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

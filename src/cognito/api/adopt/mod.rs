@@ -21,7 +21,7 @@ use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
 use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation};
-use crate::cognito::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
 
 /// How often one create is sent at most by default, when each earlier request was found not to have made a client.
 pub const DEFAULT_MAX_CREATE_REQUESTS: u32 = 3;
