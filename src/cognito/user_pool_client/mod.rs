@@ -33,16 +33,12 @@ use schema::attr;
 use state::get;
 
 pub struct UserPoolClientResource {
-    schema: Schema,
     apis: Arc<dyn ApiSource>,
 }
 
 impl UserPoolClientResource {
     pub fn new(apis: Arc<dyn ApiSource>) -> UserPoolClientResource {
-        UserPoolClientResource {
-            schema: schema::schema(),
-            apis,
-        }
+        UserPoolClientResource { apis }
     }
 
     async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
@@ -175,17 +171,18 @@ impl Resource for UserPoolClientResource {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        schema::schema()
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        crate::cognito::user_pool_client::rules::validate(config)
+        rules::validate(config)
     }
 
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
         PlanResponse {
             planned: plan::plan(&request.prior, &request.config),
-            requires_replace: plan::requires_replace(),
+            // The schema declares which changes replace the client; the framework answers with them.
+            requires_replace: Vec::new(),
             planned_private: request.prior_private,
             diagnostics: Diagnostics::new(),
         }
