@@ -1,6 +1,9 @@
 //! Just enough of ELF (64-bit, little-endian: x86-64 and arm64 Linux) to check how an executable was linked: its
 //! type, program headers and dynamic section. `readelf` would do, but it is not on every machine.
 
+// Each test crate that includes this module uses a different part of it.
+#![allow(dead_code)]
+
 use std::path::Path;
 
 pub const ET_EXEC: u16 = 2;
