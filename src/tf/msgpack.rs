@@ -977,7 +977,11 @@ mod tests {
             ("cf ff ff ff ff ff ff ff ff", "18446744073709551615"),
             ("d3 80 00 00 00 00 00 00 00", "-9223372036854775808"),
             ("ca 3f 00 00 00", "0.5"),
-            ("cb 3f b9 99 99 99 99 99 9a", "0.1"),
+            // A float64 stands for its exact value, not its shortest decimal (go-cty's `NumberFloatVal`).
+            (
+                "cb 3f b9 99 99 99 99 99 9a",
+                "0.1000000000000000055511151231257827021181583404541015625",
+            ),
             ("a4 2b 49 6e 66", "+Inf"),
             ("a6 31 2e 30 65 2d 32", "0.01"),
         ];
