@@ -2,6 +2,7 @@
 //! value of that shape. Values do not carry their type, except at `dynamic` positions, where the concrete type
 //! travels with the value ([`Value::Dynamic`]), exactly as it does on the wire.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -10,6 +11,7 @@ use std::str::FromStr;
 
 use bigdecimal::num_bigint::{BigInt, Sign};
 use bigdecimal::num_traits::Zero;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// A type constraint, as Terraform writes it in schemas (`"string"`, `["set","string"]`, ...). The order of types
 /// is arbitrary but fixed; it only serves to order `dynamic` values of different types in a set.
@@ -413,6 +415,16 @@ impl fmt::Display for Number {
             Number::PositiveInfinity => f.write_str("+Inf"),
             Number::NegativeInfinity => f.write_str("-Inf"),
         }
+    }
+}
+
+/// A string as go-cty holds it: in Unicode normalisation form C (go-cty's `NormalizeString`, applied to every string
+/// value it makes). Text that is already NFC, which includes all ASCII, is returned as it is, without copying.
+pub fn normalize_string(text: &str) -> Cow<'_, str> {
+    if unicode_normalization::is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
     }
 }
 
