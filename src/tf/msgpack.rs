@@ -1119,7 +1119,12 @@ mod tests {
         let expected = Value::Set(vec![Value::string("a"), Value::string("b"), Value::Null]);
         assert_eq!(decoded, expected);
         // A set built in any order, with repeats, is written sorted and once each, as go-cty writes it.
-        let built = Value::Set(vec![Value::string("b"), Value::Null, Value::string("a"), Value::string("b")]);
+        let built = Value::Set(vec![
+            Value::string("b"),
+            Value::Null,
+            Value::string("a"),
+            Value::string("b"),
+        ]);
         assert_eq!(encode(&built, &ty).unwrap(), hex("93 a1 61 a1 62 c0"));
         // Two unknown elements may differ: both stay.
         let unknowns = decode(&hex("92 d4 00 00 d4 00 00"), &ty).unwrap();

@@ -606,6 +606,39 @@ impl Value {
     }
 }
 
+/// A value for debug output with nothing of its content: its shape, object attribute names, and how many elements
+/// collections hold. Values carry secrets (a client secret in state, an external ID in configuration), so debug
+/// output of types that hold values goes through this (see [`Value::redacted`]).
+pub struct Redacted<'a>(&'a Value);
+
+impl Value {
+    /// This value for debug output, with every string, number and bool left out (see [`Redacted`]).
+    pub fn redacted(&self) -> Redacted<'_> {
+        Redacted(self)
+    }
+}
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Null => f.write_str("null"),
+            Value::Unknown(_) => f.write_str("unknown"),
+            Value::String(_) => f.write_str("<string>"),
+            Value::Number(_) => f.write_str("<number>"),
+            Value::Bool(_) => f.write_str("<bool>"),
+            Value::List(items) => write!(f, "list of {}", items.len()),
+            Value::Set(items) => write!(f, "set of {}", items.len()),
+            Value::Tuple(items) => write!(f, "tuple of {}", items.len()),
+            Value::Map(entries) => write!(f, "map of {}", entries.len()),
+            Value::Object(attributes) => f
+                .debug_map()
+                .entries(attributes.iter().map(|(name, value)| (name, value.redacted())))
+                .finish(),
+            Value::Dynamic { value, .. } => value.redacted().fmt(f),
+        }
+    }
+}
+
 fn elements_cmp<V: std::borrow::Borrow<Value>>(a: &[V], b: &[V]) -> Ordering {
     a.iter()
         .zip(b)
@@ -790,5 +823,27 @@ mod tests {
         let partly_known = Value::Object(BTreeMap::from([("a".to_string(), Value::unknown())]));
         let set = Value::set_of(vec![partly_known.clone(), partly_known]);
         assert_eq!(set.as_elements().map(<[Value]>::len), Some(2));
+    }
+
+    #[test]
+    fn redacted_debug_output_shows_the_shape_and_no_content() {
+        let value = Value::Object(BTreeMap::from([
+            ("client_secret".to_string(), Value::string("s3cr3t-value")),
+            ("validity".to_string(), Value::int(987_654)),
+            (
+                "urls".to_string(),
+                Value::Set(vec![Value::string("https://s3cr3t.example")]),
+            ),
+            (
+                "tags".to_string(),
+                Value::Map(BTreeMap::from([("s3cr3t-key".to_string(), Value::Null)])),
+            ),
+        ]));
+        let printed = format!("{:?}", value.redacted());
+        assert!(!printed.contains("s3cr3t") && !printed.contains("987654"), "{printed}");
+        assert!(
+            printed.contains("client_secret") && printed.contains("set of 1"),
+            "{printed}"
+        );
     }
 }
