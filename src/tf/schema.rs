@@ -8,8 +8,8 @@
 
 use crate::proto::tfplugin6 as pb;
 
+use super::codec_type::type_to_json;
 use super::diagnostics::AttributePath;
-use super::json::type_to_json;
 use super::value::{Type, Value};
 
 /// Who sets an attribute: the user, the provider, or either.
