@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 pub mod control_http;
+pub mod elf;
 pub mod local_cognito;
 pub mod terraform;
 pub mod tf_diagnostics;
