@@ -23,6 +23,8 @@ mod fake;
 mod operation;
 mod pacing;
 mod retry;
+#[cfg(unix)]
+mod runtime_dir;
 mod sdk;
 mod stack;
 mod stop;
@@ -34,8 +36,10 @@ pub use adopt::{Adoption, DEFAULT_MAX_CREATE_REQUESTS, decide as decide_adoption
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
 pub use fake::{FakeCognito, RecordedRequest};
 pub use operation::{Category, Effect, Operation, Scope};
-pub use pacing::{Pacer, PacingPolicy, Stopped};
-pub use retry::RetryPolicy;
+#[cfg(unix)]
+pub use pacing::FileStore;
+pub use pacing::{MemoryStore, Pacer, PacingPolicy, QuotaOwner, Stopped, Store};
+pub use retry::{Budget, RetryPolicy};
 pub use sdk::{SdkCognito, classify_sdk_error};
 pub use stack::Stack;
 pub use stop::StopSignal;
