@@ -17,7 +17,7 @@ use aws_sdk_cognitoidentityprovider as cognito_sdk;
 use tokio::sync::OnceCell;
 
 use crate::cognito::ApiSource;
-use crate::cognito::api::{Cognito, Pacer, QuotaOwner, SdkCognito, Stack, StopSignal};
+use crate::cognito::api::{Cognito, Pacer, QuotaOwner, Registry, SdkCognito, Stack, StopSignal};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 
 use super::schema::{DEFAULT_SESSION_NAME, attr};
@@ -75,12 +75,14 @@ impl AwsClients {
             let (client, region) = build_client(&configured.settings).await?;
             // One pacer for every resource of the run: the quotas are per pool and per account, not per resource.
             let pacer = Arc::new(pacer(&configured.settings, region));
+            let endpoint = configured.settings.endpoint_url.as_deref().unwrap_or("aws");
             let retry = configured.settings.retry_policy();
             let stack = Stack::default()
                 .with_pacer(pacer)
                 .with_retry(retry)
                 .with_stop(self.stop.clone());
-            let cognito = Cognito::new(Arc::new(SdkCognito::new(&client)), stack, retry.max_attempts);
+            let sdk = Arc::new(SdkCognito::new(&client));
+            let cognito = Cognito::new(sdk, stack, retry.max_attempts, Registry::on_this_machine(endpoint));
             Ok::<Arc<Cognito>, Diagnostics>(Arc::new(cognito))
         };
         configured.api.get_or_try_init(build).await.cloned()
@@ -109,7 +111,7 @@ fn pacer(settings: &ProviderSettings, region: aws_config::Region) -> Pacer {
         return Pacer::new(settings.pacing);
     }
     let owner = QuotaOwner {
-        endpoint: settings.endpoint_url.clone().unwrap_or_else(|| "aws".to_string()),
+        endpoint: settings.endpoint_url.as_deref().unwrap_or("aws").to_string(),
         region: region.to_string(),
         account: quota_account(settings),
     };

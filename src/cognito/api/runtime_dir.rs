@@ -68,6 +68,19 @@ pub fn open_private_file(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// Appends `line` and a newline to a file in a checked directory (created with mode 0600, never through a
+/// symlink), in one write, so that lines of concurrent writers never interleave.
+pub fn append_line(path: &Path, line: &str) -> io::Result<()> {
+    use std::io::Write;
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)?
+        .write_all(format!("{line}\n").as_bytes())
+}
+
 fn current_uid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() }
