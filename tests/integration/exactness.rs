@@ -11,18 +11,16 @@
 //!
 //! The generator is seeded (`EXACTNESS_SEED` overrides the default), so a failure names a reproducible case.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::time::Instant;
 
+use crate::support::tf_diagnostics::{self, Severity};
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use fastrand::Rng;
-use support::tf_diagnostics::{self, Severity};
-use support::{LocalCognito, PROVIDER_PREAMBLE, Terraform};
 
 const DEFAULT_SEED: u64 = 0x5eed_c0de;
 const CHAINS: usize = 4;
@@ -773,6 +771,9 @@ fn run_chain(stack: &LocalCognito, runtime: &tokio::runtime::Runtime, chain: usi
     let mut rng = Rng::with_seed(seed ^ (chain as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     let sdk = stack.sdk();
     let pool_id = runtime.block_on(stack.create_user_pool(&format!("exactness-{chain}")));
+    // The custom scopes of CUSTOM_SCOPES belong to these resource servers.
+    runtime.block_on(stack.create_resource_server(&pool_id, "api", &["read", "write"]));
+    runtime.block_on(stack.create_resource_server(&pool_id, "orders", &["admin"]));
     let tf = Terraform::new(stack);
     let mut stats = ChainStats::default();
     let mut specs: Vec<ClientSpec> = (0..CLIENTS_PER_STEP)
