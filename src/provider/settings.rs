@@ -25,6 +25,8 @@ pub struct ProviderSettings {
     pub max_retry_seconds: Option<u32>,
     /// `requests_per_second_per_pool`, `mutating_requests_per_second`, `read_requests_per_second`.
     pub pacing: PacingPolicy,
+    /// `shared_rate_limiter` turned off: pace this process on its own.
+    pub pace_alone: bool,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -104,6 +106,7 @@ impl ProviderSettings {
             mutating: block.rate(attr::MUTATING_REQUESTS_PER_SECOND, defaults.mutating),
             read: block.rate(attr::READ_REQUESTS_PER_SECOND, defaults.read),
         };
+        let pace_alone = block.known(attr::SHARED_RATE_LIMITER).and_then(Value::as_bool) == Some(false);
         let assume_role = block.block(attr::ASSUME_ROLE, AssumeRole::read);
         let settings = ProviderSettings {
             region,
@@ -113,6 +116,7 @@ impl ProviderSettings {
             assume_role,
             max_retry_seconds,
             pacing,
+            pace_alone,
         };
         (settings, diagnostics)
     }
@@ -325,6 +329,15 @@ mod tests {
             summaries,
             ["Invalid region", "Invalid endpoint URL", "Invalid max_retries"]
         );
+    }
+
+    #[test]
+    fn the_rate_limiter_is_shared_unless_turned_off() {
+        assert!(!ProviderSettings::parse(&config(&[])).0.pace_alone);
+        let on = ProviderSettings::parse(&config(&[(attr::SHARED_RATE_LIMITER, Value::Bool(true))])).0;
+        assert!(!on.pace_alone);
+        let off = ProviderSettings::parse(&config(&[(attr::SHARED_RATE_LIMITER, Value::Bool(false))])).0;
+        assert!(off.pace_alone);
     }
 
     #[test]

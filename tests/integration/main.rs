@@ -6,7 +6,7 @@
 //! - Codec and framework, in process: [`codec_properties`], [`framework_rpcs`], [`rpc_hostile_input`].
 //! - The provider binary as Terraform starts it: [`protocol`], [`terraform_debug`], [`terraform_provider`].
 //! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`exactness`],
-//!   [`validation`], [`reliability`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
+//!   [`validation`], [`reliability`], [`concurrency`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
 //!   [`ecosystem_migration`].
 //! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
 //! - The test harness itself: [`local_stack`], [`terraform_harness`].
@@ -15,6 +15,7 @@
 mod support;
 
 mod codec_properties;
+mod concurrency;
 mod ecosystem_data_sources;
 mod ecosystem_docs;
 mod ecosystem_ephemeral;

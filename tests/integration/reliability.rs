@@ -12,7 +12,7 @@ use crate::support::{LocalCognito, Terraform};
 use serde_json::json;
 
 /// The provider block of these tests: `settings` are HCL lines inside it.
-fn config(pool_id: &str, count: usize, prefix: &str, settings: &str) -> String {
+pub(crate) fn config(pool_id: &str, count: usize, prefix: &str, settings: &str) -> String {
     format!(
         r#"terraform {{
   required_providers {{
@@ -33,7 +33,7 @@ resource "cognito_user_pool_client" "app" {{
 }
 
 /// Every client of the pool as (id, name), listed past the proxy's faults.
-async fn remote_clients(stack: &LocalCognito, pool_id: &str) -> Vec<(String, String)> {
+pub(crate) async fn remote_clients(stack: &LocalCognito, pool_id: &str) -> Vec<(String, String)> {
     stack.set_faults(json!({}));
     let sdk = stack.sdk_without_retries();
     let mut clients = Vec::new();
@@ -61,7 +61,7 @@ async fn remote_clients(stack: &LocalCognito, pool_id: &str) -> Vec<(String, Str
 }
 
 /// The client ids in Terraform's state.
-fn state_ids(tf: &Terraform) -> BTreeSet<String> {
+pub(crate) fn state_ids(tf: &Terraform) -> BTreeSet<String> {
     let state = tf.state();
     state["resources"]
         .as_array()
