@@ -5,6 +5,7 @@ pub mod handshake;
 pub mod logging;
 pub mod services;
 pub mod tls;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -48,6 +49,8 @@ pub enum ServeError {
     Tls(#[from] tls::TlsError),
     #[error("could not write the handshake: {0}")]
     Announce(std::io::Error),
+    #[error("could not start the provider's worker thread: {0}")]
+    Worker(std::io::Error),
     #[error("could not install signal handlers: {0}")]
     Signals(std::io::Error),
     #[error("gRPC server failed: {0}")]
@@ -85,11 +88,14 @@ pub async fn serve(provider: Arc<dyn Provider>, mode: Mode) -> Result<(), ServeE
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
 
+    let worker = worker::Worker::start().map_err(ServeError::Worker)?;
     let router = tonic::transport::Server::builder()
         .add_service(
-            ProviderGrpcServer::from_arc(provider_service.clone())
-                .max_decoding_message_size(MAX_MESSAGE_BYTES)
-                .max_encoding_message_size(MAX_MESSAGE_BYTES),
+            worker.serve(
+                ProviderGrpcServer::from_arc(provider_service.clone())
+                    .max_decoding_message_size(MAX_MESSAGE_BYTES)
+                    .max_encoding_message_size(MAX_MESSAGE_BYTES),
+            ),
         )
         .add_service(GrpcControllerServer::new(services::Controller {
             shutdown: shutdown.clone(),
