@@ -319,14 +319,15 @@ fn build() -> Schema {
     .attribute(Attribute::optional_computed(
         READ_ATTRIBUTES,
         strings(),
-        "User attributes the client can read. Default (empty): all standard attributes.",
+        "User attributes the client can read: standard ones and at most 50 custom ones (a pool has no more). \
+         Default (empty): all standard attributes.",
     )
         .default(no_strings()))
     .attribute(Attribute::optional_computed(
         WRITE_ATTRIBUTES,
         strings(),
-        "User attributes the client can write. Default (empty): all writable standard attributes; an empty set \
-         cannot mean \"none\".",
+        "User attributes the client can write: standard ones and at most 50 custom ones. Default (empty): all \
+         writable standard attributes; an empty set cannot mean \"none\".",
     )
         .default(no_strings()))
     .attribute(Attribute::optional_computed(
