@@ -9,7 +9,7 @@
 //!   [`validation`], [`reliability`], [`concurrency`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
 //!   [`ecosystem_migration`].
 //! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
-//! - The test harness itself: [`local_stack`], [`terraform_harness`].
+//! - The test harness itself: [`local_stack`], [`local_cognito_rules`], [`terraform_harness`].
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -23,6 +23,7 @@ mod ecosystem_migration;
 mod ecosystem_release;
 mod exactness;
 mod framework_rpcs;
+mod local_cognito_rules;
 mod local_stack;
 mod portable;
 mod protocol;
