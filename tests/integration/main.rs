@@ -22,6 +22,7 @@ mod ecosystem_migration;
 mod ecosystem_release;
 mod exactness;
 mod framework_rpcs;
+mod hardening;
 mod local_stack;
 mod portable;
 mod protocol;
