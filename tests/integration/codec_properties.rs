@@ -520,26 +520,12 @@ fn empty_object_types_and_collections_round_trip() {
 
 const DIFFERENTIAL_CASES: u32 = 300;
 
-/// The venv's Python, after making sure scripts/local-cognito-venv has installed pyvider-cty.
-fn venv_python() -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = std::process::Command::new(root.join("scripts/local-cognito-venv"))
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run scripts/local-cognito-venv");
-    assert!(
-        output.status.success(),
-        "scripts/local-cognito-venv failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    root.join(".venv/bin/python")
-}
-
 /// pyvider-cty's decode-and-re-encode of each case: its bytes, or why it refused.
 fn pyvider_reencode(cases: &[(Type, Vec<u8>)]) -> Vec<Result<Vec<u8>, String>> {
+    use crate::support::local_cognito::{ensure_venv, repo_root, venv_python};
     use std::io::{BufRead, BufReader, Write};
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/cty_differential.py");
+    ensure_venv().expect("scripts/local-cognito-venv installs pyvider-cty");
+    let script = repo_root().join("tests/support/cty_differential.py");
     let mut child = std::process::Command::new(venv_python())
         .arg(script)
         .stdin(std::process::Stdio::piped())
