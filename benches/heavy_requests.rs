@@ -12,7 +12,6 @@
 #[path = "../tests/support/plugin_client.rs"]
 mod plugin_client;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -112,20 +111,9 @@ fn dynamic(msgpack: Vec<u8>) -> Option<DynamicValue> {
 
 /// A complete configuration object: every attribute and block null except the given ones.
 fn configuration(set: &[(&str, Value)]) -> Value {
-    let schema = schema();
-    let mut object: BTreeMap<String, Value> = schema
-        .block
-        .attributes
-        .iter()
-        .map(|attribute| (attribute.name.to_string(), Value::Null))
-        .chain(
-            schema
-                .block
-                .blocks
-                .iter()
-                .map(|block| (block.type_name.to_string(), Value::Null)),
-        )
-        .collect();
+    let Some(Value::Object(mut object)) = schema().value_type().null_object() else {
+        unreachable!("a resource's type is an object type")
+    };
     object.insert(attr::USER_POOL_ID.to_string(), Value::string("us-east-1_AbCdEfGhI"));
     object.insert(attr::NAME.to_string(), Value::string("heavy"));
     for (name, value) in set {
