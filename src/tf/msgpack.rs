@@ -4,6 +4,8 @@
 //!
 //! The decoder reads input that arrives over the wire, so it is written to fail cleanly on anything: it never
 //! panics, never recurses deeper than [`MAX_DEPTH`], and never reserves memory for a length the input cannot back.
+//! Which of go-cty's rules it follows (NFC strings, deduplicated sets in go-cty's order, exact numbers) is in
+//! `docs/dev/values-and-codecs.md`.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
