@@ -45,6 +45,13 @@ resource "cognito_user_pool_client" "machine" {
     retry_grace_period_seconds = 61                                 # 0 to 60 seconds
   }
 }
+
+resource "cognito_user_pool_client" "huge" {
+  user_pool_id          = "us-east-1_doesNotExist"
+  name                  = "huge"
+  auth_session_validity = 1e4096                                    # Terraform sends 4,097 digits
+  read_attributes       = [for i in range(51) : "custom:attribute${i}"] # a pool has at most 50
+}
 "#;
 
 /// A valid configuration whose choices are legal but surprising: warnings only.
@@ -130,6 +137,7 @@ fn invalid_configurations_fail_at_their_lines_before_any_request() {
     assert_eq!(output.code(), 1, "the plan must fail: {output}");
     let web = "cognito_user_pool_client.web";
     let machine = "cognito_user_pool_client.machine";
+    let huge = "cognito_user_pool_client.huge";
     assert_diagnostics(
         &main_tf,
         &output,
@@ -183,6 +191,13 @@ fn invalid_configurations_fail_at_their_lines_before_any_request() {
                 "retry_grace_period_seconds out of range",
                 "retry_grace_period_seconds = 61",
             ),
+            // A number of any length is read, and then judged like any other.
+            error(
+                huge,
+                "auth_session_validity out of range",
+                "auth_session_validity = 1e4096",
+            ),
+            error(huge, "Too many read_attributes", "range(51)"),
         ],
     );
     assert_eq!(stack.requests(), Vec::new(), "validation must not reach Cognito");

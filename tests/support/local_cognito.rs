@@ -101,12 +101,13 @@ pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn venv_python() -> PathBuf {
+/// The Python of the test venv (moto, and pyvider-cty for the codec tests); call [`ensure_venv`] first.
+pub fn venv_python() -> PathBuf {
     repo_root().join(".venv/bin/python")
 }
 
 /// Runs scripts/local-cognito-venv at most once per test process; every caller gets the first run's outcome.
-fn ensure_venv() -> Result<(), StackError> {
+pub fn ensure_venv() -> Result<(), StackError> {
     static VENV_READY: OnceLock<Result<(), (String, String)>> = OnceLock::new();
     let outcome = VENV_READY.get_or_init(|| {
         let script = repo_root().join("scripts/local-cognito-venv");
