@@ -38,7 +38,8 @@ Everything else (including ``/moto-api/...``) is forwarded to moto.
 
 Cognito mode (on by default)
 ----------------------------
-Makes moto behave like the real service for app clients, following shared/docs/cognito-client-facts.md §5-§6:
+Makes moto behave like the real service for app clients, following docs/dev/cognito-app-clients.md#defaults and
+docs/dev/cognito-app-clients.md#update-replaces-everything:
 
 (a) ``UpdateUserPoolClient`` replaces the whole configuration. Before forwarding, every mutable member the request
     omits is added to it so that moto, which merges, forgets the old value:
@@ -121,7 +122,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Cognito's defaults (shared/docs/cognito-client-facts.md §6)
+# Cognito's defaults (docs/dev/cognito-app-clients.md#defaults)
 # ---------------------------------------------------------------------------------------------------------------------
 
 DEFAULT_TOKEN_VALIDITY_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}

@@ -6,7 +6,7 @@
 //! - [`Terraform`]: the real `terraform` CLI in a temporary directory, offline, using this build's provider through
 //!   dev_overrides and talking to a [`LocalCognito`].
 //!
-//! Facts behind both are in shared/docs/local-test-stack.md.
+//! What both rely on from Terraform and moto is in docs/dev/local-test-stack.md.
 
 pub mod control_http;
 pub mod local_cognito;

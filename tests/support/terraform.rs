@@ -1,10 +1,11 @@
 //! [`Terraform`]: runs the real `terraform` CLI offline against the provider binary of this build and a
-//! [`LocalCognito`] stack (shared/docs/local-test-stack.md §1).
+//! [`LocalCognito`] stack (docs/dev/local-test-stack.md#terraform-offline).
 //!
 //! The provider is found through `dev_overrides` in a generated CLI config, so `terraform init` is never run (it
 //! fails offline with dev_overrides, and nothing needs it). Each harness has its own temporary working directory,
 //! and every command gets the same controlled environment: the inherited one minus anything that could reroute
-//! Terraform or the AWS SDK (`TF_*`, `AWS_*`, go-plugin variables), plus the variables of §1.1.
+//! Terraform or the AWS SDK (`TF_*`, `AWS_*`, go-plugin variables), plus the variables of
+//! docs/dev/local-test-stack.md#environment.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -114,7 +115,8 @@ fn hcl_string(text: &str) -> String {
 }
 
 /// The environment for a `terraform` command: the inherited variables without the dropped ones, then those of
-/// local-test-stack.md §1.1 pointing at `endpoint`, then `extra` (which may override anything, e.g. `TF_LOG`).
+/// docs/dev/local-test-stack.md#environment pointing at `endpoint`, then `extra` (which may override anything, e.g.
+/// `TF_LOG`).
 pub fn terraform_environment(
     inherited: impl IntoIterator<Item = (String, String)>,
     cli_config: &Path,

@@ -150,7 +150,7 @@ impl ApiError {
         self.is_retryable_for(self.operation)
     }
 
-    /// The retry policy by error class (cognito-client-facts §8):
+    /// The retry policy by error class (docs/dev/cognito-app-clients.md#errors-and-retries):
     /// - throttling: always; Cognito turned the request away before acting on it;
     /// - transient: always for the idempotent calls; for Create only when the request never left, because a 5xx
     ///   after Create may hide a client that was made;

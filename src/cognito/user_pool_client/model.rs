@@ -207,7 +207,7 @@ impl fmt::Debug for RemoteClient {
     }
 }
 
-/// Cognito's documented defaults (cognito-client-facts §6). Durations are expressed in whatever unit applies.
+/// Cognito's documented defaults (docs/dev/cognito-app-clients.md#defaults). Durations are in whatever unit applies.
 pub mod defaults {
     use super::{TimeUnit, TokenValidityUnits};
     use std::collections::BTreeSet;

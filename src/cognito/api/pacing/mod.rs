@@ -1,11 +1,11 @@
 //! Quota-aware pacing: a shared limiter that keeps the provider's calls within Cognito's request-rate quotas, and
 //! [`PacedCognito`], the API layer that waits for it before every attempt.
 //!
-//! Cognito limits app-client calls twice (cognito-client-facts §9): each operation to about 5 requests per second
-//! per user pool, and each category (Create/Update/Delete, or Describe/List) to about 15 per second per account
-//! and Region. Terraform runs up to ten resource operations at once through one provider process, so without
-//! pacing a large apply bounces off the quota and spends its time in backoff. With it, calls leave at the quota's
-//! rate and throttling becomes rare.
+//! Cognito limits app-client calls twice (docs/dev/cognito-app-clients.md#quotas): each operation to about 5
+//! requests per second per user pool, and each category (Create/Update/Delete, or Describe/List) to about 15 per
+//! second per account and Region. Terraform runs up to ten resource operations at once through one provider
+//! process, so without pacing a large apply bounces off the quota and spends its time in backoff. With it, calls
+//! leave at the quota's rate and throttling becomes rare.
 //!
 //! Each limit is a token bucket holding at most one token: calls are spaced evenly at the configured rate rather
 //! than sent in bursts. Cognito's own buckets hold about a second's worth of requests, so never bursting leaves
