@@ -1,5 +1,5 @@
 //! Everything about Cognito app clients. Knows nothing of gRPC or msgpack: it works on `tf::Value`s, the typed
-//! model, and the narrow [`api::CognitoApi`] trait (the AWS SDK behind it, or an in-memory fake in tests).
+//! model, and the narrow [`api::Cognito`] facades (the AWS SDK behind them, or an in-memory fake in tests).
 
 pub mod api;
 pub mod user_pool_client;
@@ -9,25 +9,25 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::provider::AwsClients;
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
-use crate::tf::resource::{Context, DataSource, EphemeralResource, Resource};
+use crate::tf::resource::Context;
 
 /// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
 #[async_trait]
 pub trait ApiSource: Send + Sync + 'static {
-    async fn api(&self) -> Result<Arc<dyn api::CognitoApi>, Diagnostics>;
+    async fn api(&self) -> Result<Arc<api::Cognito>, Diagnostics>;
 }
 
-/// The in-memory Cognito as an [`ApiSource`], for the unit tests of the resource, data sources and ephemeral secret.
+/// The in-memory Cognito as an [`ApiSource`], for the unit tests of the resource, data sources and ephemeral secret:
+/// the facades straight over it, one attempt per call.
 #[cfg(test)]
 pub(crate) struct FakeSource(pub(crate) Arc<api::FakeCognito>);
 
 #[cfg(test)]
 #[async_trait]
 impl ApiSource for FakeSource {
-    async fn api(&self) -> Result<Arc<dyn api::CognitoApi>, Diagnostics> {
-        Ok(self.0.clone())
+    async fn api(&self) -> Result<Arc<api::Cognito>, Diagnostics> {
+        Ok(Arc::new(api::Cognito::direct(self.0.clone())))
     }
 }
 
@@ -55,29 +55,4 @@ pub fn api_diagnostics(error: &api::ApiError) -> Diagnostics {
         detail.push_str(hint);
     }
     Diagnostic::error(format!("Cognito {} failed", error.operation), detail).into()
-}
-
-/// The managed resources this provider serves.
-pub fn resources(clients: &AwsClients) -> Vec<Arc<dyn Resource>> {
-    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
-    vec![Arc::new(user_pool_client::UserPoolClientResource::new(apis))]
-}
-
-/// The data sources this provider serves.
-pub fn data_sources(clients: &AwsClients) -> Vec<Arc<dyn DataSource>> {
-    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
-    vec![
-        Arc::new(user_pool_client::data_sources::UserPoolClientDataSource::new(
-            apis.clone(),
-        )),
-        Arc::new(user_pool_client::data_sources::UserPoolClientsDataSource::new(apis)),
-    ]
-}
-
-/// The ephemeral resources this provider serves.
-pub fn ephemeral_resources(clients: &AwsClients) -> Vec<Arc<dyn EphemeralResource>> {
-    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
-    vec![Arc::new(user_pool_client::ephemeral_secret::UserPoolClientSecret::new(
-        apis,
-    ))]
 }

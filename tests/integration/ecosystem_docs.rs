@@ -14,15 +14,13 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The developer docs beside the registry pages: written by hand, not generated, and not for the registry.
-const DEVELOPER_DOCS: &str = "dev";
-
-/// Every markdown file under `dir`, relative to it, except the developer docs.
+/// Every markdown file under `dir`, relative to it, except the developers' notes in `docs/dev/`, which are not
+/// registry pages.
 fn markdown_files(dir: &Path, relative: &Path, found: &mut BTreeSet<PathBuf>) {
     for entry in std::fs::read_dir(dir.join(relative)).expect("read the docs directory") {
         let entry = entry.expect("directory entry");
         let path = relative.join(entry.file_name());
-        if path == Path::new(DEVELOPER_DOCS) {
+        if path == Path::new("dev") {
             continue;
         }
         if entry.file_type().expect("file type").is_dir() {

@@ -6,11 +6,11 @@
 //! - Codec and framework, in process: [`codec_properties`], [`framework_rpcs`], [`rpc_hostile_input`].
 //! - The provider binary as Terraform starts it: [`protocol`], [`terraform_debug`], [`terraform_provider`].
 //! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`exactness`],
-//!   [`validation`], [`reliability`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
+//!   [`validation`], [`reliability`], [`concurrency`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
 //!   [`ecosystem_migration`].
-//! - Release and docs: [`ecosystem_release`], [`ecosystem_docs`].
-//! - The test harness itself: [`local_stack`], [`terraform_harness`], and acceptance mode's machinery
-//!   ([`acceptance`]).
+//! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
+//! - The test harness itself: [`local_stack`], [`local_cognito_rules`], [`terraform_harness`], and acceptance mode's
+//!   machinery ([`acceptance`]).
 //!
 //! With `COGNITO_ACC=1` the end-to-end tests run against the AWS account of the environment instead of the local
 //! Cognito (README, "Acceptance tests against AWS").
@@ -20,6 +20,7 @@ mod support;
 
 mod acceptance;
 mod codec_properties;
+mod concurrency;
 mod ecosystem_data_sources;
 mod ecosystem_docs;
 mod ecosystem_ephemeral;
@@ -27,7 +28,9 @@ mod ecosystem_migration;
 mod ecosystem_release;
 mod exactness;
 mod framework_rpcs;
+mod local_cognito_rules;
 mod local_stack;
+mod portable;
 mod protocol;
 mod reliability;
 mod rpc_hostile_input;

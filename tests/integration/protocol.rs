@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use futures::future::join_all;
 use terraform_provider_cognito::proto::tfplugin6::{
-    Diagnostic, DynamicValue, configure_provider, diagnostic, get_provider_schema, validate_provider_config,
-    validate_resource_config,
+    Diagnostic, DynamicValue, configure_provider, diagnostic, get_provider_schema, plan_resource_change, stop_provider,
+    validate_provider_config, validate_resource_config,
 };
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 
 use crate::support::plugin_client::{
-    Announcement, ClientIdentity, PluginOptions, PluginProcess, SocketLocation, TlsVersions, Transport,
+    Announcement, ClientIdentity, PluginAddress, PluginOptions, PluginProcess, SocketLocation, TlsVersions, Transport,
 };
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cognito");
@@ -313,9 +313,10 @@ async fn schema_call_failure(process: &PluginProcess, transport: Transport) -> O
     }
 }
 
-#[tokio::test]
-async fn a_different_client_certificate_is_refused() {
-    let mut process = start_like_terraform().await;
+/// Starts the provider with `options` and checks that a client presenting another certificate than the one in
+/// `PLUGIN_CLIENT_CERT` gets nothing, and that Terraform's own certificate still works afterwards.
+async fn assert_a_different_client_certificate_is_refused(options: PluginOptions) {
+    let mut process = PluginProcess::start(options).await.expect("start");
     let stranger = Arc::new(ClientIdentity::generate_like_terraform().unwrap());
     let failure = schema_call_failure(
         &process,
@@ -328,6 +329,18 @@ async fn a_different_client_certificate_is_refused() {
     assert!(
         failure.is_some(),
         "a client certificate other than PLUGIN_CLIENT_CERT was accepted"
+    );
+    let failure = schema_call_failure(
+        &process,
+        Transport::Tls {
+            client_identity: None,
+            versions: TlsVersions::Both,
+        },
+    )
+    .await;
+    assert!(
+        failure.is_some(),
+        "a connection without client certificate was accepted"
     );
 
     assert!(
@@ -344,6 +357,16 @@ async fn a_different_client_certificate_is_refused() {
         .await
         .expect("GetProviderSchema after a refused connection");
     process.shutdown().await.expect("shut down");
+}
+
+#[tokio::test]
+async fn a_different_client_certificate_is_refused() {
+    assert_a_different_client_certificate_is_refused(PluginOptions::like_terraform(BINARY).unwrap()).await;
+}
+
+#[tokio::test]
+async fn a_different_client_certificate_is_refused_on_tcp() {
+    assert_a_different_client_certificate_is_refused(PluginOptions::like_terraform(BINARY).unwrap().on_tcp()).await;
 }
 
 #[tokio::test]
@@ -408,6 +431,150 @@ async fn without_plugin_client_cert_the_server_speaks_plaintext() {
         .into_inner();
     assert!(schema.provider.is_some());
     process.shutdown().await.expect("shut down");
+}
+
+#[tokio::test]
+async fn a_plugin_client_cert_that_is_set_but_empty_or_broken_refuses_to_start() {
+    let not_x509 = "-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n";
+    for value in ["", "  \n", "not a certificate", not_x509] {
+        let mut options = PluginOptions::plaintext(BINARY);
+        options.extra_env.push(("PLUGIN_CLIENT_CERT".into(), value.into()));
+        let run = assert_refuses_to_start(options).await;
+        assert!(
+            run.stderr.contains("PLUGIN_CLIENT_CERT"),
+            "PLUGIN_CLIENT_CERT={value:?}: stderr should name the variable: {}",
+            run.stderr
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Loopback TCP (go-plugin's transport on Windows)
+// ---------------------------------------------------------------------------------------------------------------
+
+/// The local addresses of the listening TCP sockets on `port` (`/proc/net/tcp`, state 0A = LISTEN).
+#[cfg(target_os = "linux")]
+fn listening_addresses(port: u16) -> Vec<String> {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap()
+        + &std::fs::read_to_string("/proc/net/tcp6").unwrap_or_default();
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (address, local_port) = fields.get(1)?.split_once(':')?;
+            let listening = fields.get(3) == Some(&"0A");
+            (listening && u16::from_str_radix(local_port, 16).ok()? == port).then(|| address.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn tcp_transport_listens_on_loopback_in_the_port_range_with_mutual_tls() {
+    let mut process = PluginProcess::start(PluginOptions::like_terraform(BINARY).unwrap().on_tcp())
+        .await
+        .expect("start on TCP");
+    let handshake = process.handshake().expect("a handshake line").clone();
+    let fields: Vec<&str> = handshake.line.split('|').collect();
+    assert_eq!(&fields[..3], ["1", "6", "tcp"], "{}", handshake.line);
+    let PluginAddress::Tcp(address) = handshake.address else {
+        panic!("not a TCP address: {}", handshake.line);
+    };
+    assert!(
+        (10000..=25000).contains(&address.port()),
+        "{address} lies outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"
+    );
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        listening_addresses(address.port()),
+        ["0100007F"],
+        "the provider listens on 127.0.0.1 only"
+    );
+
+    let channel = process.connect().await.expect("connect over TCP with mutual TLS");
+    let negotiated = channel.negotiated_tls().expect("TLS on TCP");
+    assert_eq!(negotiated.alpn_protocol.as_deref(), Some(&b"h2"[..]));
+    let schema = channel
+        .provider()
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema over TCP")
+        .into_inner();
+    assert!(schema.provider.is_some());
+    process.shutdown().await.expect("shut down");
+}
+
+#[tokio::test]
+async fn tcp_transport_takes_the_first_free_port_and_refuses_a_full_range() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+
+    let only_taken = PluginOptions {
+        port_range: Some((port, port)),
+        ..PluginOptions::like_terraform(BINARY).unwrap().on_tcp()
+    };
+    let run = assert_refuses_to_start(only_taken).await;
+    assert!(run.stderr.contains("no free TCP port"), "stderr: {}", run.stderr);
+
+    let unparsable = PluginOptions {
+        port_range: None,
+        extra_env: vec![
+            ("COGNITO_PROVIDER_TRANSPORT".into(), "tcp".into()),
+            ("PLUGIN_MIN_PORT".into(), "ten".into()),
+        ],
+        ..PluginOptions::like_terraform(BINARY).unwrap()
+    };
+    let run = assert_refuses_to_start(unparsable).await;
+    assert!(run.stderr.contains("PLUGIN_MIN_PORT"), "stderr: {}", run.stderr);
+
+    drop(taken);
+    let freed = PluginOptions {
+        port_range: Some((port, port)),
+        ..PluginOptions::like_terraform(BINARY).unwrap().on_tcp()
+    };
+    // Another process may grab the port in between; then the start fails, which says nothing about us.
+    if let Ok(mut process) = PluginProcess::start(freed).await {
+        assert_eq!(process.address(), PluginAddress::Tcp(([127, 0, 0, 1], port).into()));
+        process.shutdown().await.expect("shut down");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_transport_refuses_to_start() {
+    let options = PluginOptions {
+        extra_env: vec![("COGNITO_PROVIDER_TRANSPORT".into(), "carrier-pigeon".into())],
+        ..PluginOptions::like_terraform(BINARY).unwrap()
+    };
+    let run = assert_refuses_to_start(options).await;
+    assert!(
+        run.stderr.contains("COGNITO_PROVIDER_TRANSPORT"),
+        "stderr: {}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_socket_directory_the_handshake_line_cannot_carry_is_refused() {
+    let parent = tempfile::tempdir().unwrap();
+    for name in ["with|bar", "with\nnewline"] {
+        let directory = parent.path().join(name);
+        std::fs::create_dir(&directory).unwrap();
+        let mut options = PluginOptions::like_terraform(BINARY).unwrap();
+        options
+            .extra_env
+            .push(("PLUGIN_UNIX_SOCKET_DIR".into(), directory.clone().into()));
+        let run = assert_refuses_to_start(options).await;
+        assert!(
+            run.stderr.contains("handshake line cannot carry"),
+            "{name:?}: stderr: {}",
+            run.stderr
+        );
+        let left: Vec<_> = std::fs::read_dir(&directory).unwrap().collect();
+        assert!(
+            left.is_empty(),
+            "{name:?}: the socket directory is removed again: {left:?}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -611,6 +778,85 @@ async fn a_request_larger_than_tonics_default_4_mib_limit_is_decoded() {
         response.diagnostics
     );
     process.shutdown().await.expect("shut down");
+}
+
+/// A PlanResourceChange that keeps the provider busy for seconds on a small message: the client's name is 1.5 MB
+/// of "e" + combining acute accent, which decoding must normalise (NFC) character by character, in both the
+/// proposed state and the configuration.
+fn slow_plan_request() -> plan_resource_change::Request {
+    use std::collections::BTreeMap;
+    use terraform_provider_cognito::cognito::user_pool_client::schema::{TYPE_NAME, attr, schema};
+    use terraform_provider_cognito::tf::{Value, msgpack};
+
+    let schema = schema();
+    let ty = schema.value_type();
+    let mut object: BTreeMap<String, Value> = schema
+        .block
+        .attributes
+        .iter()
+        .map(|attribute| (attribute.name.to_string(), Value::Null))
+        .chain(
+            schema
+                .block
+                .blocks
+                .iter()
+                .map(|block| (block.type_name.to_string(), Value::Null)),
+        )
+        .collect();
+    object.insert(attr::NAME.to_string(), Value::string("e\u{301}".repeat(500_000)));
+    object.insert(attr::USER_POOL_ID.to_string(), Value::string("us-east-1_AbCdEfGhI"));
+    let config = msgpack::encode(&Value::Object(object), ty).expect("a complete object encodes");
+    let dynamic = |msgpack: Vec<u8>| {
+        Some(DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+    };
+    plan_resource_change::Request {
+        type_name: TYPE_NAME.to_string(),
+        prior_state: dynamic(vec![0xc0]),
+        proposed_new_state: dynamic(config.clone()),
+        config: dynamic(config),
+        ..Default::default()
+    }
+}
+
+/// StopProvider and Shutdown answer while a request that takes seconds of CPU is being worked on (issue: one heavy
+/// request used to hold up everything on the provider's single thread). Nothing here measures time: the calls
+/// must simply come back while the heavy one is still in flight (`scripts/bench` reports how fast they are).
+#[tokio::test]
+async fn stop_and_shutdown_answer_while_a_heavy_request_is_worked_on() {
+    let mut process = start_like_terraform().await;
+    let channel = process.connect().await.expect("connect");
+    let mut provider = channel.provider();
+    let plan = tokio::spawn(async move { provider.plan_resource_change(slow_plan_request()).await });
+    // Long enough for a 3 MB request to arrive over the local socket, far shorter than its decoding.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    channel
+        .provider()
+        .stop_provider(stop_provider::Request {})
+        .await
+        .expect("StopProvider answers");
+    assert!(
+        !plan.is_finished(),
+        "StopProvider only answered once the heavy request was done"
+    );
+
+    let outcome = process.shutdown().await.expect("exits after Shutdown");
+    assert!(
+        outcome.status.success(),
+        "{:?}; stderr:\n{}",
+        outcome.status,
+        process.stderr()
+    );
+    // The process is gone, so the heavy request ends without an answer; had Shutdown waited behind it, the
+    // answer would have come first.
+    let answer = plan.await.expect("the plan task ends");
+    assert!(
+        answer.is_err(),
+        "the heavy request was answered before Shutdown took effect"
+    );
 }
 
 #[tokio::test]

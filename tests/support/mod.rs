@@ -12,6 +12,7 @@
 
 pub mod acceptance;
 pub mod control_http;
+pub mod elf;
 pub mod local_cognito;
 pub mod plugin_client;
 pub mod target;

@@ -13,7 +13,7 @@ use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_smithy_types::error::display::DisplayErrorContext;
 
 use super::acceptance::{self, AccountSettings};
-use super::local_cognito::LocalCognito;
+use super::local_cognito::{self, LocalCognito};
 use super::terraform::{AwsAccess, CognitoAccess};
 
 pub struct TestCognito {
@@ -84,6 +84,11 @@ impl TestCognito {
             Target::Local(stack) => stack.create_user_pool(name).await,
             Target::Account(account) => account.create_user_pool(name).await,
         }
+    }
+
+    /// Creates resource server `identifier` with `scopes` in the pool (see [`local_cognito::create_resource_server`]).
+    pub async fn create_resource_server(&self, user_pool_id: &str, identifier: &str, scopes: &[&str]) {
+        local_cognito::create_resource_server(&self.sdk(), user_pool_id, identifier, scopes).await;
     }
 }
 

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::api::CognitoApi;
+use super::api::Cognito;
 use super::{ApiSource, api_diagnostics, unless_stopped};
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
 use crate::tf::resource::{
@@ -33,24 +33,21 @@ use schema::attr;
 use state::get;
 
 pub struct UserPoolClientResource {
-    schema: Schema,
     apis: Arc<dyn ApiSource>,
 }
 
 impl UserPoolClientResource {
     pub fn new(apis: Arc<dyn ApiSource>) -> UserPoolClientResource {
-        UserPoolClientResource {
-            schema: schema::schema(),
-            apis,
-        }
+        UserPoolClientResource { apis }
     }
 
-    async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+    async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
         self.apis.api().await
     }
 
-    /// Creates or updates the client. An error means nothing changed remotely.
-    async fn apply_change(&self, ctx: &Context, request: &ApplyRequest) -> Result<Value, Diagnostics> {
+    /// Creates or updates the client: the new state, and a warning when a created client was adopted. An error
+    /// means nothing changed remotely.
+    async fn apply_change(&self, ctx: &Context, request: &ApplyRequest) -> Result<(Value, Diagnostics), Diagnostics> {
         let settings = state::settings_from_value(&request.planned)
             .map_err(|problem| internal(format!("the planned value is incomplete: {problem}")))?;
         let api = self.api().await?;
@@ -61,11 +58,16 @@ impl UserPoolClientResource {
             // Create is not idempotent: it is not raced against StopProvider, so a client that Cognito created is
             // never lost from state.
             let created = api
+                .clients()
                 .create(&user_pool_id, &settings, generate_secret)
                 .await
                 .map_err(|error| api_diagnostics(&error))?;
-            tracing::info!(user_pool_id, client_id = %created.client_id, "created app client");
-            return Ok(state::state_from_remote(&created, &request.planned));
+            tracing::info!(user_pool_id, client_id = %created.client.client_id, "created app client");
+            let warnings = created
+                .adopted
+                .map(|note| Diagnostic::warning("App client adopted after a lost answer", note).into())
+                .unwrap_or_default();
+            return Ok((state::state_from_remote(&created.client, &request.planned), warnings));
         }
 
         let Value::Object(planned_attributes) = &request.planned else {
@@ -73,27 +75,29 @@ impl UserPoolClientResource {
         };
         if !plan::configuration_differs(planned_attributes, &request.prior) {
             // Nothing to send: every write counts against Cognito's 5-per-second quota.
-            return Ok(request.prior.clone());
+            return Ok((request.prior.clone(), Diagnostics::new()));
         }
         let client_id = required_string(&request.prior, attr::ID)?;
         let remote = if state::settings_from_value(&request.prior).is_ok_and(|prior| prior == settings) {
             // Only a provider-side option changed (client_secret_in_state): Cognito has nothing to change, so
             // read the client back instead of spending a write on it.
-            unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id))
-                .await?
-                .ok_or_else(|| {
-                    Diagnostics::from(Diagnostic::error(
-                        "App client no longer exists",
-                        format!(
-                            "The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform."
-                        ),
-                    ))
-                })?
+            unless_stopped(
+                ctx,
+                "DescribeUserPoolClient",
+                api.clients().describe(&user_pool_id, &client_id),
+            )
+            .await?
+            .ok_or_else(|| {
+                Diagnostics::from(Diagnostic::error(
+                    "App client no longer exists",
+                    format!("The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform."),
+                ))
+            })?
         } else {
             let updated = unless_stopped(
                 ctx,
                 "UpdateUserPoolClient",
-                api.update(&user_pool_id, &client_id, &settings),
+                api.clients().update(&user_pool_id, &client_id, &settings),
             )
             .await?;
             tracing::info!(user_pool_id, client_id, "updated app client");
@@ -101,14 +105,20 @@ impl UserPoolClientResource {
         };
         let mut new_state = state::state_from_remote(&remote, &request.planned);
         keep_secret_if_not_reported(&mut new_state, &request.prior);
-        Ok(new_state)
+        Ok((new_state, Diagnostics::new()))
     }
 
     /// Reads the client back: its state, or null with a warning when it was deleted outside Terraform.
     async fn refresh(&self, ctx: &Context, state: &Value) -> Result<(Value, Diagnostics), Diagnostics> {
         let (user_pool_id, client_id) = client_address(state)?;
         let api = self.api().await?;
-        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await? {
+        match unless_stopped(
+            ctx,
+            "DescribeUserPoolClient",
+            api.clients().describe(&user_pool_id, &client_id),
+        )
+        .await?
+        {
             Some(remote) => {
                 let mut new_state = state::state_from_remote(&remote, state);
                 keep_secret_if_not_reported(&mut new_state, state);
@@ -175,17 +185,18 @@ impl Resource for UserPoolClientResource {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        schema::schema()
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        crate::cognito::user_pool_client::rules::validate(config)
+        rules::validate(config)
     }
 
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
         PlanResponse {
             planned: plan::plan(&request.prior, &request.config),
-            requires_replace: plan::requires_replace(),
+            // The schema declares which changes replace the client; the framework answers with them.
+            requires_replace: Vec::new(),
             planned_private: request.prior_private,
             diagnostics: Diagnostics::new(),
         }
@@ -194,10 +205,10 @@ impl Resource for UserPoolClientResource {
     async fn apply(&self, ctx: &Context, request: ApplyRequest) -> StateResponse {
         let private = request.planned_private.clone();
         match self.apply_change(ctx, &request).await {
-            Ok(new_state) => StateResponse {
+            Ok((new_state, diagnostics)) => StateResponse {
                 new_state,
                 private,
-                diagnostics: Diagnostics::new(),
+                diagnostics,
             },
             // Nothing changed remotely: the prior state (null for a failed create) is still the truth.
             Err(diagnostics) => StateResponse {
@@ -212,7 +223,12 @@ impl Resource for UserPoolClientResource {
         let deletion = async {
             let (user_pool_id, client_id) = client_address(prior)?;
             let api = self.api().await?;
-            unless_stopped(ctx, "DeleteUserPoolClient", api.delete(&user_pool_id, &client_id)).await?;
+            unless_stopped(
+                ctx,
+                "DeleteUserPoolClient",
+                api.clients().delete(&user_pool_id, &client_id),
+            )
+            .await?;
             tracing::info!(user_pool_id, client_id, "deleted app client");
             Ok::<(), Diagnostics>(())
         };
@@ -237,7 +253,13 @@ impl Resource for UserPoolClientResource {
     async fn import(&self, ctx: &Context, id: &str) -> Result<Vec<ImportedObject>, Diagnostics> {
         let (user_pool_id, client_id) = parse_import_id(id)?;
         let api = self.api().await?;
-        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await? {
+        match unless_stopped(
+            ctx,
+            "DescribeUserPoolClient",
+            api.clients().describe(&user_pool_id, &client_id),
+        )
+        .await?
+        {
             Some(remote) => Ok(vec![ImportedObject {
                 state: state::state_from_remote(&remote, &Value::Null),
                 private: Vec::new(),

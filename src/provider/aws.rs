@@ -1,0 +1,205 @@
+//! AWS set-up: the Cognito API stack behind the provider's settings.
+//!
+//! Nothing touches the network at ConfigureProvider: the AWS configuration (profiles, SSO, assume-role,
+//! credentials) is resolved at the first call that needs a client, once per configuration. Validate-only
+//! processes and `terraform validate` therefore never wait on AWS, and a machine without AWS never hangs on
+//! instance-metadata lookups (they get short timeouts and one attempt).
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_config::BehaviorVersion;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_cognitoidentityprovider as cognito_sdk;
+use tokio::sync::OnceCell;
+
+use crate::cognito::ApiSource;
+use crate::cognito::api::{Cognito, Pacer, QuotaOwner, Registry, SdkCognito, Stack, StopSignal};
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+
+use super::schema::{DEFAULT_SESSION_NAME, attr};
+use super::settings::ProviderSettings;
+
+/// Instance metadata is only worth a short look: off EC2 nobody answers.
+const IMDS_TIMEOUT: Duration = Duration::from_millis(500);
+/// One attempt of one AWS call; Cognito answers in well under a second.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The configured AWS client, shared by every resource of the process. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct AwsClients {
+    configured: Arc<RwLock<Option<Arc<Configured>>>>,
+    /// Ends the API stack's waits (pacing, retry backoff) when Terraform stops the provider.
+    pub(super) stop: StopSignal,
+}
+
+struct Configured {
+    settings: ProviderSettings,
+    api: OnceCell<Arc<Cognito>>,
+}
+
+impl AwsClients {
+    /// Takes the settings of a ConfigureProvider. Re-configuration with the same settings (debug mode, repeated
+    /// runs) keeps the resolved client.
+    pub(super) fn set(&self, settings: ProviderSettings) {
+        let mut slot = self.configured.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if slot.as_ref().is_some_and(|current| current.settings == settings) {
+            return;
+        }
+        *slot = Some(Arc::new(Configured {
+            settings,
+            api: OnceCell::new(),
+        }));
+    }
+
+    /// The Cognito API, resolving the AWS configuration on first use: the SDK client behind one stack (the shared
+    /// pacer and the retry policy, every wait of which ends on StopProvider) and create adoption.
+    pub async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
+        let configured = self
+            .configured
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let Some(configured) = configured else {
+            return Err(Diagnostic::error(
+                "Provider not configured",
+                "The cognito provider was used before Terraform configured it. This is a bug in the provider.",
+            )
+            .into());
+        };
+        let build = || async {
+            let (client, region) = build_client(&configured.settings).await?;
+            // One pacer for every resource of the run: the quotas are per pool and per account, not per resource.
+            let pacer = Arc::new(pacer(&configured.settings, region));
+            let endpoint = configured.settings.endpoint_url.as_deref().unwrap_or("aws");
+            let retry = configured.settings.retry_policy();
+            let stack = Stack::default()
+                .with_pacer(pacer)
+                .with_retry(retry)
+                .with_stop(self.stop.clone());
+            let sdk = Arc::new(SdkCognito::new(&client));
+            let cognito = Cognito::new(sdk, stack, retry.max_attempts, Registry::on_this_machine(endpoint));
+            Ok::<Arc<Cognito>, Diagnostics>(Arc::new(cognito))
+        };
+        configured.api.get_or_try_init(build).await.cloned()
+    }
+}
+
+#[async_trait]
+impl ApiSource for AwsClients {
+    async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
+        AwsClients::api(self).await
+    }
+}
+
+fn short_imds_client() -> aws_config::imds::Client {
+    aws_config::imds::Client::builder()
+        .connect_timeout(IMDS_TIMEOUT)
+        .read_timeout(IMDS_TIMEOUT)
+        .max_attempts(1)
+        .build()
+}
+
+/// The pacer the settings ask for: shared with the user's other runs on this machine unless `shared_rate_limiter`
+/// is off.
+fn pacer(settings: &ProviderSettings, region: aws_config::Region) -> Pacer {
+    if settings.pace_alone {
+        return Pacer::new(settings.pacing);
+    }
+    let owner = QuotaOwner {
+        endpoint: settings.endpoint_url.as_deref().unwrap_or("aws").to_string(),
+        region: region.to_string(),
+        account: quota_account(settings),
+    };
+    Pacer::shared_on_this_machine(settings.pacing, owner)
+}
+
+/// The account whose quotas the calls count against, as near as the configuration tells without asking AWS: the
+/// account of `assume_role`'s role, else `AWS_ACCOUNT_ID`, else the profile. Runs with different profiles of one
+/// account therefore share the per-pool rates (which need no account) but not the per-account ones.
+fn quota_account(settings: &ProviderSettings) -> String {
+    if let Some(account) = settings
+        .assume_role
+        .as_ref()
+        .and_then(|role| role.role_arn.split(':').nth(4))
+    {
+        return account.to_string();
+    }
+    if let Ok(account) = std::env::var("AWS_ACCOUNT_ID") {
+        return account;
+    }
+    let profile = settings
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".to_string());
+    format!("profile:{profile}")
+}
+
+async fn build_client(settings: &ProviderSettings) -> Result<(cognito_sdk::Client, aws_config::Region), Diagnostics> {
+    let mut region_chain = RegionProviderChain::first_try(settings.region.clone().map(aws_config::Region::new))
+        .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new());
+    let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder();
+    let mut credentials =
+        aws_config::default_provider::credentials::DefaultCredentialsChain::builder().imds_client(short_imds_client());
+    if let Some(profile) = &settings.profile {
+        profile_region = profile_region.profile_name(profile);
+        credentials = credentials.profile_name(profile);
+    }
+    region_chain = region_chain.or_else(profile_region.build()).or_else(
+        aws_config::imds::region::ImdsRegionProvider::builder()
+            .imds_client(short_imds_client())
+            .build(),
+    );
+    let Some(region) = region_chain.region().await else {
+        return Err(Diagnostic::error(
+            "No AWS region",
+            "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the AWS profile.",
+        )
+        .at(AttributePath::attribute(attr::REGION))
+        .into());
+    };
+    credentials = credentials.region(region.clone());
+
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(region.clone())
+        .credentials_provider(credentials.build().await)
+        .retry_config(RetryConfig::disabled()) // retries by error class live in cognito::api::Stack
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .build(),
+        );
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(endpoint) = &settings.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    let mut sdk_config = loader.load().await;
+    if let Some(assume) = &settings.assume_role {
+        let mut role = aws_config::sts::AssumeRoleProvider::builder(assume.role_arn.clone())
+            .session_name(
+                assume
+                    .session_name
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string()),
+            )
+            .region(region.clone());
+        if let Some(external_id) = &assume.external_id {
+            role = role.external_id(external_id.clone());
+        }
+        let provider = role.configure(&sdk_config).build().await;
+        sdk_config = sdk_config
+            .into_builder()
+            .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
+            .build();
+    }
+    tracing::debug!(region = %region, endpoint = ?settings.endpoint_url, "AWS configuration resolved");
+    Ok((cognito_sdk::Client::new(&sdk_config), region))
+}
