@@ -28,6 +28,7 @@ mod ecosystem_migration;
 mod ecosystem_release;
 mod exactness;
 mod framework_rpcs;
+mod hardening;
 mod local_cognito_rules;
 mod local_stack;
 mod portable;
