@@ -9,11 +9,16 @@
 //!   [`validation`], [`reliability`], [`concurrency`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
 //!   [`ecosystem_migration`].
 //! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
-//! - The test harness itself: [`local_stack`], [`local_cognito_rules`], [`terraform_harness`].
+//! - The test harness itself: [`local_stack`], [`local_cognito_rules`], [`terraform_harness`], and acceptance mode's
+//!   machinery ([`acceptance`]).
+//!
+//! With `COGNITO_ACC=1` the end-to-end tests run against the AWS account of the environment instead of the local
+//! Cognito (README, "Acceptance tests against AWS").
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod acceptance;
 mod codec_properties;
 mod concurrency;
 mod ecosystem_data_sources;

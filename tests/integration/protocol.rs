@@ -1,8 +1,8 @@
 //! The go-plugin contract, checked against the real binary started exactly as Terraform 1.11 starts it:
 //! magic cookie and protocol negotiation, the handshake line, AutoMTLS with Terraform's P-521 `CA:TRUE` client
 //! certificate, the controller / stdio / health services, signal handling, robustness against malformed
-//! `DynamicValue`s, concurrency and debug mode. See `/work/shared/docs/protocol-facts.md` §1–§6 and §19–§20 for the
-//! behaviour these tests pin down.
+//! `DynamicValue`s, concurrency and debug mode. docs/dev/protocol.md describes the behaviour these tests pin down, from
+//! docs/dev/protocol.md#launch to docs/dev/protocol.md#debug-mode, and docs/dev/protocol.md#message-size.
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::sync::Arc;

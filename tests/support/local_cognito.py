@@ -747,7 +747,8 @@ class ProxyServer(ThreadingHTTPServer):
 # moto process
 # ---------------------------------------------------------------------------------------------------------------------
 
-MOTO_STARTUP_TIMEOUT_SECONDS = 20
+# Generous: on a loaded 2-core machine moto has taken more than 20 s to start. A start that succeeds waits no longer.
+MOTO_STARTUP_TIMEOUT_SECONDS = 60
 RUNNING_ON = re.compile(r"Running on http://127\.0\.0\.1:(\d+)")
 
 
