@@ -3,14 +3,16 @@
 
 pub mod api;
 pub mod user_pool_client;
+pub mod user_pool_id;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::tf::diagnostics::{Diagnostic, Diagnostics};
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::Context;
+use crate::tf::value::Value;
 
 /// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
 #[async_trait]
@@ -44,6 +46,36 @@ pub(crate) async fn unless_stopped<T>(
             "Interrupted",
             format!("{operation} was cancelled because Terraform is stopping."),
         ).into()),
+    }
+}
+
+/// Plan-time: a user pool of another Region than the provider's is an error on `user_pool_id` that names both
+/// (the API stack refuses such calls too, but a create would only meet that at apply). Skipped while the ID is
+/// unknown, and when the API is not tied to a Region.
+pub(crate) async fn plan_pool_region(apis: &dyn ApiSource, user_pool_id: &Value, at: AttributePath) -> Diagnostics {
+    let Value::String(user_pool_id) = user_pool_id else {
+        return Diagnostics::new();
+    };
+    let api = match apis.api().await {
+        Ok(api) => api,
+        Err(diagnostics) => return diagnostics,
+    };
+    match api
+        .region()
+        .map(|region| user_pool_id::check_region(region, user_pool_id))
+    {
+        Some(Err(mismatch)) => Diagnostic::error(
+            "User pool in another Region",
+            format!(
+                "The {mismatch}. A user pool ID begins with its Region, and Cognito knows a pool only in its own \
+                 Region. Set the provider's region to {pool}, or give this resource an aliased provider \
+                 (`provider = cognito.<alias>`) configured with region = \"{pool}\".",
+                pool = mismatch.pool_region,
+            ),
+        )
+        .at(at)
+        .into(),
+        _ => Diagnostics::new(),
     }
 }
 

@@ -29,7 +29,7 @@ fn arguments(pool_id: &str) -> String {
 
 /// `terraform.tfstate` as Terraform 1.x writes it for hashicorp/aws 5.x after creating the client: schema version
 /// 0, every computed attribute known, the default token units recorded, `region` as v6 adds it.
-fn aws_state(pool_id: &str, client_id: &str, secret: &str) -> Value {
+pub(crate) fn aws_state(pool_id: &str, client_id: &str, secret: &str) -> Value {
     let attributes = json!({
         "access_token_validity": 60,
         "allowed_oauth_flows": ["code"],
@@ -85,7 +85,7 @@ fn aws_state(pool_id: &str, client_id: &str, secret: &str) -> Value {
 /// with a dev_overrides entry naming an empty directory). Users migrating have the real one installed. Offline,
 /// any provider executable stands in: Terraform only asks it for its schema (GetProviderSchema) and never for the
 /// moved resource, which MoveResourceState hands to this provider. This build's binary serves as that stand-in.
-fn stand_in_for_the_aws_provider(tf: &Terraform) -> tempfile::TempDir {
+pub(crate) fn stand_in_for_the_aws_provider(tf: &Terraform) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("stand-in directory");
     std::os::unix::fs::symlink(
         env!("CARGO_BIN_EXE_terraform-provider-cognito"),

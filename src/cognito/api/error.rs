@@ -41,6 +41,9 @@ pub enum ErrorKind {
     Unavailable,
     /// Terraform asked the provider to stop while a retry was pending.
     Cancelled,
+    /// The user pool's ID names another Region than the one the provider talks to: nothing was sent, since
+    /// Cognito would answer that the pool does not exist and the client would look deleted.
+    WrongRegion,
     /// Anything else.
     Other,
 }
@@ -155,6 +158,7 @@ impl ApiError {
             | ErrorKind::Unauthorized
             | ErrorKind::Unavailable
             | ErrorKind::Cancelled
+            | ErrorKind::WrongRegion
             | ErrorKind::Other => false,
         }
     }
@@ -210,6 +214,10 @@ impl ApiError {
                 ),
                 _ => Some("The operation is not enabled for this user pool or Region (e.g. a replica Region)."),
             },
+            ErrorKind::WrongRegion => Some(
+                "A user pool ID begins with the pool's Region. Set the provider's region to it, or give this \
+                 resource an aliased provider (`provider = cognito.<alias>`) configured with that region.",
+            ),
             ErrorKind::Cancelled | ErrorKind::Other => None,
         }
     }

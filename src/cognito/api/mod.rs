@@ -59,6 +59,7 @@ impl<B: UserPoolClientCalls + 'static> Backend for B {}
 /// per account, not per resource).
 pub struct Cognito {
     clients: UserPoolClients,
+    region: Option<String>,
 }
 
 impl Cognito {
@@ -66,9 +67,11 @@ impl Cognito {
     /// to have made nothing.
     /// `registry` is how creates learn of the other runs on this machine ([`Registry::on_this_machine`]).
     pub fn new<B: Backend>(backend: Arc<B>, stack: Stack, max_create_requests: u32, registry: Registry) -> Cognito {
+        let region = stack.region().map(str::to_string);
         let stack = Arc::new(stack);
         Cognito {
             clients: UserPoolClients::new(backend, stack, max_create_requests, registry),
+            region,
         }
     }
 
@@ -81,6 +84,11 @@ impl Cognito {
             DEFAULT_MAX_CREATE_REQUESTS,
             Registry::default(),
         )
+    }
+
+    /// The Region every call goes to ([`Stack::with_region`]); `None` when not tied to one.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 
     /// App clients.

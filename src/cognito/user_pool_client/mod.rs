@@ -23,7 +23,7 @@ use async_trait::async_trait;
 
 use super::api::Cognito;
 use super::{ApiSource, api_diagnostics, unless_stopped};
-use crate::tf::diagnostics::{Diagnostic, Diagnostics};
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{
     ApplyRequest, Context, ImportedObject, MoveRequest, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
 };
@@ -193,12 +193,24 @@ impl Resource for UserPoolClientResource {
     }
 
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
+        let diagnostics = match &request.config {
+            Value::Object(_) => {
+                let user_pool_id = get(&request.config, attr::USER_POOL_ID);
+                super::plan_pool_region(
+                    self.apis.as_ref(),
+                    user_pool_id,
+                    AttributePath::attribute(attr::USER_POOL_ID),
+                )
+                .await
+            }
+            _ => Diagnostics::new(),
+        };
         PlanResponse {
             planned: plan::plan(&request.prior, &request.config),
             // The schema declares which changes replace the client; the framework answers with them.
             requires_replace: Vec::new(),
             planned_private: request.prior_private,
-            diagnostics: Diagnostics::new(),
+            diagnostics,
         }
     }
 

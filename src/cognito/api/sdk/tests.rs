@@ -226,6 +226,32 @@ async fn update_sends_the_whole_configuration_with_empty_lists_as_empty_arrays()
     assert_eq!(body["PreventUserExistenceErrors"], json!("LEGACY"));
 }
 
+/// Every flow the rules accept goes out as written and comes back as Cognito reports it, including the two token
+/// exchange flows (GetDerivedToken), which this SDK version carries as unrecognised enum values, verbatim.
+#[tokio::test]
+async fn every_accepted_auth_flow_is_sent_and_read_back_verbatim() {
+    use crate::cognito::user_pool_client::rules::AUTH_FLOWS;
+    let current: BTreeSet<String> = AUTH_FLOWS
+        .iter()
+        .filter(|flow| flow.starts_with("ALLOW_"))
+        .map(|flow| flow.to_string())
+        .collect();
+    assert!(
+        current.contains("ALLOW_TOKEN_EXCHANGE_DELEGATION") && current.contains("ALLOW_TOKEN_EXCHANGE_IMPERSONATION")
+    );
+    let mut answer = aws_client_json("client1", "exchange");
+    answer["ExplicitAuthFlows"] = json!(current);
+    let http = ScriptedHttp::with([respond(200, json!({"UserPoolClient": answer}))]);
+    let mut settings = ClientSettings::with_defaults("exchange");
+    settings.explicit_auth_flows = current.clone();
+    let updated = http.api().update(POOL, "client1", &settings).await.unwrap();
+
+    let (_, body) = http.sent().remove(0);
+    let sent: BTreeSet<String> = serde_json::from_value(body["ExplicitAuthFlows"].clone()).unwrap();
+    assert_eq!(sent, current);
+    assert_eq!(updated.settings.explicit_auth_flows, current);
+}
+
 #[tokio::test]
 async fn create_sends_every_member_and_generate_secret() {
     let mut response = aws_client_json("client1", "web app");

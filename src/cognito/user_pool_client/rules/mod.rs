@@ -25,6 +25,7 @@ mod tests;
 use crate::tf::diagnostics::Diagnostics;
 use crate::tf::value::Value;
 
+pub use strings::AUTH_FLOWS;
 pub use urls::{UrlProblem, check_url};
 
 /// Every rule's diagnostics for one resource configuration; empty when it is valid.
