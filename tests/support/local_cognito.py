@@ -74,6 +74,15 @@ Makes moto behave like the real service for app clients, following shared/docs/c
 
 With Cognito mode off, requests and responses pass through unchanged: plain moto, merging updates.
 
+Managed login branding (emulated, in either mode)
+-------------------------------------------------
+moto has none of the five branding operations (CreateManagedLoginBranding, DescribeManagedLoginBranding,
+DescribeManagedLoginBrandingByClient, UpdateManagedLoginBranding, DeleteManagedLoginBranding); the proxy answers them
+itself with Cognito's documented semantics (one style per app client, UUID IDs, Update keeping what it is not given,
+ReturnMergedResources, the asset enums and size limits, the 2 MB request limit), as described at ``BrandingStore``.
+It asks moto only whether an app client exists. They are recorded and subject to faults like the others, and
+``/_proxy/reset`` forgets every style.
+
 Faults (all off by default; set with /_proxy/config)
 ----------------------------------------------------
 ``{"seed": 0, "throttle_rate": 0.0, "error_rate": 0.0, "drop_rate": 0.0, "latency_ms": 0, "operations": null,
@@ -99,6 +108,7 @@ Only the Python standard library is used here; moto comes from the venv and runs
 """
 
 import argparse
+import base64
 import collections
 import copy
 import ctypes
@@ -343,6 +353,7 @@ class ProxyState:
         self._faults = dict(DEFAULT_FAULTS)
         self._random = random.Random(DEFAULT_FAULTS["seed"])
         self._buckets = {}
+        self.branding = BrandingStore(self.clock)
 
     def cognito_mode(self):
         with self._lock:
@@ -386,6 +397,7 @@ class ProxyState:
             self._requests = []
             self._cognito_mode = True
             self._set_faults_locked(dict(DEFAULT_FAULTS))
+        self.branding.reset()
         request = urllib.request.Request(self.moto_url + "/moto-api/reset", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
@@ -587,6 +599,9 @@ class ProxyHandler(BaseHTTPRequestHandler):
             return
         if plan.delay_seconds > 0:
             time.sleep(plan.delay_seconds)
+        if operation in BRANDING_OPERATIONS:
+            self.handle_branding(operation, body, raw_body, entry, plan)
+            return
 
         cognito_mode = state.cognito_mode()
         forwarded_body = raw_body
@@ -608,6 +623,54 @@ class ProxyHandler(BaseHTTPRequestHandler):
         if cognito_mode and status == 200 and operation in OPERATIONS_WITH_CLIENT_RESPONSE:
             answer_body = cognito_response(answer_body)
         self.answer(status, headers, answer_body)
+
+    def handle_branding(self, operation, body, raw_body, entry, plan):
+        """Answers a managed-login-branding request from the emulation (BrandingStore), in any mode; moto is only
+        asked whether the app client exists. A dropped response is applied, then the connection closes."""
+        state = self.server.state
+        try:
+            answer = state.branding.handle(operation, body, len(raw_body), self.moto_client_error)
+            status = 200
+            headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", str(uuid.uuid4()))]
+            answer_body = json.dumps(answer).encode()
+        except BrandingError as error:
+            status, headers, answer_body = error_answer(error.status, error.code, error.message)
+        entry["status"] = status
+        state.record(entry)
+        if plan.drop_response:
+            self.close_connection = True
+            return
+        self.answer(status, headers, answer_body)
+
+    def moto_client_error(self, pool_id, client_id):
+        """None when moto has the app client, else the (code, message) of moto's DescribeUserPoolClient error."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.moto_port, timeout=60)
+        try:
+            connection.request(
+                "POST",
+                "/",
+                body=json.dumps({"UserPoolId": pool_id, "ClientId": client_id}).encode(),
+                headers={
+                    "X-Amz-Target": TARGET_PREFIX + "DescribeUserPoolClient",
+                    "Content-Type": "application/x-amz-json-1.1",
+                },
+            )
+            response = connection.getresponse()
+            payload = response.read()
+        except OSError as error:
+            raise BrandingError("InternalErrorException", "moto did not answer: %s" % error, status=500)
+        finally:
+            connection.close()
+        if response.status == 200:
+            return None
+        try:
+            decoded = json.loads(payload)
+        except ValueError:
+            decoded = {}
+        return (
+            decoded.get("__type", "ResourceNotFoundException"),
+            decoded.get("message", "App client %s does not exist in user pool %s." % (client_id, pool_id)),
+        )
 
     def cognito_request(self, operation, body, raw_body):
         clock = self.server.state.clock
@@ -646,6 +709,295 @@ class ProxyServer(ThreadingHTTPServer):
         self.moto_port = moto_port
         self.verbose = verbose
         super().__init__(("127.0.0.1", 0), ProxyHandler)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Managed login branding (emulated here: moto 5.2.5 has none of these operations)
+# ---------------------------------------------------------------------------------------------------------------------
+#
+# The five operations follow the Amazon Cognito API Reference (CreateManagedLoginBranding, UpdateManagedLoginBranding,
+# DescribeManagedLoginBranding, DescribeManagedLoginBrandingByClient, DeleteManagedLoginBranding, AssetType,
+# ManagedLoginBrandingType):
+# - one style per app client: a second Create for the same client is ManagedLoginBrandingExistsException, and Create
+#   for a client that does not exist (asked of moto) is ResourceNotFoundException;
+# - the ID is a version-4 UUID (ManagedLoginBrandingIdType's pattern); CreationDate and LastModifiedDate are epoch
+#   seconds;
+# - Update "preserves existing style settings that you don't specify": Settings are merged into the stored ones
+#   (objects member by member, recursively; any other value replaces), Assets replace the stored asset of the same
+#   Category and ColorMode and leave the others, and a member the request leaves out is kept;
+# - UseCognitoProvidedValues = true "reverts to default style options": stored settings and assets are dropped. The
+#   reference says Settings and Assets must then be omitted; Settings with it is InvalidParameterException, while
+#   Assets are accepted and applied after the reset, because HashiCorp's acceptance test of
+#   aws_cognito_managed_login_branding creates a style with both and Cognito accepts it;
+# - Describe returns only the customized values, or with ReturnMergedResources = true the settings merged over
+#   Cognito's defaults (BRANDING_DEFAULT_SETTINGS, a small stand-in: Cognito does not publish its default document).
+#   Settings are left out when none were customized; Assets are always returned;
+# - Delete removes the style, after which Describe is ResourceNotFoundException;
+# - validation per the model: the asset enums, Bytes of at most 1,000,000 bytes, at most 40 assets, ResourceId's
+#   pattern, and the 2-megabyte request limit (taken as 2 MiB, the reading the provider checks against too).
+
+BRANDING_OPERATIONS = {
+    "CreateManagedLoginBranding",
+    "UpdateManagedLoginBranding",
+    "DescribeManagedLoginBranding",
+    "DescribeManagedLoginBrandingByClient",
+    "DeleteManagedLoginBranding",
+}
+BRANDING_REQUEST_LIMIT_BYTES = 2 * 1024 * 1024
+BRANDING_ASSET_BYTES_MAX = 1000000
+BRANDING_ASSETS_MAX = 40
+BRANDING_ASSET_CATEGORIES = {
+    "FAVICON_ICO",
+    "FAVICON_SVG",
+    "EMAIL_GRAPHIC",
+    "SMS_GRAPHIC",
+    "AUTH_APP_GRAPHIC",
+    "PASSWORD_GRAPHIC",
+    "PASSKEY_GRAPHIC",
+    "PAGE_HEADER_LOGO",
+    "PAGE_HEADER_BACKGROUND",
+    "PAGE_FOOTER_LOGO",
+    "PAGE_FOOTER_BACKGROUND",
+    "PAGE_BACKGROUND",
+    "FORM_BACKGROUND",
+    "FORM_LOGO",
+    "IDP_BUTTON_ICON",
+}
+BRANDING_COLOR_MODES = {"LIGHT", "DARK", "DYNAMIC"}
+BRANDING_ASSET_EXTENSIONS = {"ICO", "JPEG", "PNG", "SVG", "WEBP"}
+BRANDING_RESOURCE_ID = re.compile(r"^[\w\- ]{1,40}$")
+BRANDING_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
+BRANDING_DEFAULT_SETTINGS = {
+    "categories": {
+        "form": {"displayGraphics": True, "location": {"horizontal": "CENTER", "vertical": "CENTER"}},
+        "global": {"colorSchemeMode": "LIGHT", "pageHeader": {"enabled": False}, "pageFooter": {"enabled": False}},
+    },
+    "componentClasses": {"buttons": {"borderRadius": 8.0}},
+}
+
+
+class BrandingError(Exception):
+    """A Cognito error answer of the branding emulation: `code` with HTTP `status` (400 unless moto failed)."""
+
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def merge_settings(stored, given):
+    """`given` merged into `stored` as Update does: objects member by member, anything else replaced."""
+    if isinstance(stored, dict) and isinstance(given, dict):
+        merged = dict(stored)
+        for key, value in given.items():
+            merged[key] = merge_settings(stored.get(key), value)
+        return merged
+    return copy.deepcopy(given)
+
+
+def branding_required(body, *members):
+    for member in members:
+        value = body.get(member)
+        if not isinstance(value, str) or not value:
+            raise BrandingError("InvalidParameterException", "%s is required." % member)
+    if "ManagedLoginBrandingId" in members and not BRANDING_ID.match(body["ManagedLoginBrandingId"]):
+        raise BrandingError(
+            "InvalidParameterException",
+            "1 validation error detected: Value '%s' at 'managedLoginBrandingId' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern" % body["ManagedLoginBrandingId"],
+        )
+
+
+def validated_assets(assets):
+    """The request's assets as stored ones (Bytes re-encoded canonically), or BrandingError."""
+    if not isinstance(assets, list):
+        raise BrandingError("InvalidParameterException", "Assets must be a list.")
+    if len(assets) > BRANDING_ASSETS_MAX:
+        raise BrandingError(
+            "InvalidParameterException",
+            "Assets has %d members; at most %d are allowed." % (len(assets), BRANDING_ASSETS_MAX),
+        )
+    checked = []
+    for index, asset in enumerate(assets):
+        where = "Assets[%d]" % index
+        if not isinstance(asset, dict):
+            raise BrandingError("InvalidParameterException", "%s must be an object." % where)
+        for member, allowed in (
+            ("Category", BRANDING_ASSET_CATEGORIES),
+            ("ColorMode", BRANDING_COLOR_MODES),
+            ("Extension", BRANDING_ASSET_EXTENSIONS),
+        ):
+            if asset.get(member) not in allowed:
+                raise BrandingError(
+                    "InvalidParameterException",
+                    "%s.%s %r is not one of %s." % (where, member, asset.get(member), sorted(allowed)),
+                )
+        stored = {member: asset[member] for member in ("Category", "ColorMode", "Extension")}
+        if asset.get("Bytes") is not None:
+            try:
+                decoded = base64.b64decode(asset["Bytes"], validate=True)
+            except (ValueError, TypeError):
+                raise BrandingError("InvalidParameterException", "%s.Bytes is not Base64." % where)
+            if len(decoded) > BRANDING_ASSET_BYTES_MAX:
+                raise BrandingError(
+                    "InvalidParameterException",
+                    "%s.Bytes holds %d bytes; at most %d are allowed."
+                    % (where, len(decoded), BRANDING_ASSET_BYTES_MAX),
+                )
+            stored["Bytes"] = base64.b64encode(decoded).decode()
+        if asset.get("ResourceId") is not None:
+            if not isinstance(asset["ResourceId"], str) or not BRANDING_RESOURCE_ID.match(asset["ResourceId"]):
+                raise BrandingError(
+                    "InvalidParameterException", "%s.ResourceId does not match [\\w\\- ]{1,40}." % where
+                )
+            stored["ResourceId"] = asset["ResourceId"]
+        checked.append(stored)
+    return checked
+
+
+def replace_assets(stored, given):
+    """Stored assets with each given one replacing the stored asset of its Category and ColorMode."""
+    by_key = collections.OrderedDict(((asset["Category"], asset["ColorMode"]), asset) for asset in stored)
+    for asset in given:
+        by_key[(asset["Category"], asset["ColorMode"])] = asset
+    return list(by_key.values())
+
+
+class BrandingStore:
+    """The styles of every pool, keyed by (pool, branding ID), with the one-style-per-client index."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._styles = {}
+        self._by_client = {}
+
+    def reset(self):
+        with self._lock:
+            self._styles = {}
+            self._by_client = {}
+
+    def handle(self, operation, body, request_length, client_exists):
+        """The response body (a dict) for one branding request, or BrandingError. `client_exists(pool, client)`
+        asks moto and answers None, or the (code, message) of its error."""
+        if not isinstance(body, dict):
+            raise BrandingError("SerializationException", "The request body is not a JSON object.")
+        if request_length > BRANDING_REQUEST_LIMIT_BYTES:
+            raise BrandingError(
+                "InvalidParameterException",
+                "The request is %d bytes; the limit is %d bytes (2 MB)."
+                % (request_length, BRANDING_REQUEST_LIMIT_BYTES),
+            )
+        if operation == "CreateManagedLoginBranding":
+            branding_required(body, "UserPoolId", "ClientId")
+            failure = client_exists(body["UserPoolId"], body["ClientId"])
+            if failure is not None:
+                raise BrandingError(*failure)
+            return {"ManagedLoginBranding": self._create(body)}
+        if operation == "UpdateManagedLoginBranding":
+            branding_required(body, "UserPoolId", "ManagedLoginBrandingId")
+            return {"ManagedLoginBranding": self._update(body)}
+        merged = body.get("ReturnMergedResources") is True
+        if operation == "DescribeManagedLoginBranding":
+            branding_required(body, "UserPoolId", "ManagedLoginBrandingId")
+            with self._lock:
+                style = self._style_locked(body["UserPoolId"], body["ManagedLoginBrandingId"])
+                return {"ManagedLoginBranding": self._view(style, merged)}
+        if operation == "DescribeManagedLoginBrandingByClient":
+            branding_required(body, "UserPoolId", "ClientId")
+            with self._lock:
+                branding_id = self._by_client.get((body["UserPoolId"], body["ClientId"]))
+                if branding_id is None:
+                    raise BrandingError(
+                        "ResourceNotFoundException", "App client %s has no managed login branding." % body["ClientId"]
+                    )
+                return {"ManagedLoginBranding": self._view(self._styles[(body["UserPoolId"], branding_id)], merged)}
+        branding_required(body, "UserPoolId", "ManagedLoginBrandingId")
+        with self._lock:
+            style = self._style_locked(body["UserPoolId"], body["ManagedLoginBrandingId"])
+            del self._styles[(style["UserPoolId"], style["ManagedLoginBrandingId"])]
+            del self._by_client[(style["UserPoolId"], style["ClientId"])]
+        return {}
+
+    def _style_locked(self, pool_id, branding_id):
+        style = self._styles.get((pool_id, branding_id))
+        if style is None:
+            raise BrandingError("ResourceNotFoundException", "Managed login branding %s does not exist." % branding_id)
+        return style
+
+    @staticmethod
+    def _settings_and_assets(body):
+        """(settings or None, assets or None, use_defaults) of a Create or Update request, validated."""
+        use_defaults = body.get("UseCognitoProvidedValues") is True
+        settings = body.get("Settings")
+        if use_defaults and settings is not None:
+            raise BrandingError(
+                "InvalidParameterException", "Settings cannot be given when UseCognitoProvidedValues is true."
+            )
+        if settings is not None and not isinstance(settings, dict):
+            raise BrandingError("InvalidParameterException", "Settings must be a JSON object.")
+        assets = validated_assets(body["Assets"]) if body.get("Assets") is not None else None
+        return settings, assets, use_defaults
+
+    def _create(self, body):
+        settings, assets, use_defaults = self._settings_and_assets(body)
+        pool_id, client_id = body["UserPoolId"], body["ClientId"]
+        with self._lock:
+            if (pool_id, client_id) in self._by_client:
+                raise BrandingError(
+                    "ManagedLoginBrandingExistsException",
+                    "App client %s already has a managed login branding style." % client_id,
+                )
+            now = self.clock.now()
+            style = {
+                "ManagedLoginBrandingId": str(uuid.uuid4()),
+                "UserPoolId": pool_id,
+                "ClientId": client_id,
+                "UseCognitoProvidedValues": use_defaults,
+                "Settings": copy.deepcopy(settings),
+                "Assets": replace_assets([], assets or []),
+                "CreationDate": now,
+                "LastModifiedDate": now,
+            }
+            self._styles[(pool_id, style["ManagedLoginBrandingId"])] = style
+            self._by_client[(pool_id, client_id)] = style["ManagedLoginBrandingId"]
+            return self._view(style, False)
+
+    def _update(self, body):
+        settings, assets, use_defaults = self._settings_and_assets(body)
+        with self._lock:
+            style = self._style_locked(body["UserPoolId"], body["ManagedLoginBrandingId"])
+            if use_defaults:
+                style["UseCognitoProvidedValues"] = True
+                style["Settings"] = None
+                style["Assets"] = []
+            elif body.get("UseCognitoProvidedValues") is False:
+                style["UseCognitoProvidedValues"] = False
+            if settings is not None:
+                style["Settings"] = merge_settings(style["Settings"] or {}, settings)
+                style["UseCognitoProvidedValues"] = False
+            if assets is not None:
+                style["Assets"] = replace_assets(style["Assets"], assets)
+            style["LastModifiedDate"] = self.clock.now()
+            return self._view(style, False)
+
+    @staticmethod
+    def _view(style, merged):
+        """A ManagedLoginBrandingType as Describe returns it (ClientId is not part of it)."""
+        view = {
+            "ManagedLoginBrandingId": style["ManagedLoginBrandingId"],
+            "UserPoolId": style["UserPoolId"],
+            "UseCognitoProvidedValues": style["UseCognitoProvidedValues"],
+            "Assets": copy.deepcopy(style["Assets"]),
+            "CreationDate": style["CreationDate"],
+            "LastModifiedDate": style["LastModifiedDate"],
+        }
+        if merged:
+            view["Settings"] = merge_settings(BRANDING_DEFAULT_SETTINGS, style["Settings"] or {})
+        elif style["Settings"] is not None:
+            view["Settings"] = copy.deepcopy(style["Settings"])
+        return view
 
 
 # ---------------------------------------------------------------------------------------------------------------------
