@@ -2,6 +2,7 @@
 //! model, and the narrow [`api::CognitoApi`] trait (the AWS SDK behind it, or an in-memory fake in tests).
 
 pub mod api;
+pub mod managed_login_branding;
 pub mod user_pool_client;
 
 use std::future::Future;
