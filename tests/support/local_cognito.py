@@ -24,8 +24,11 @@ Recording
 Every request carrying an ``X-Amz-Target`` header is logged, in arrival order, with:
 ``operation`` (the part after ``AWSCognitoIdentityProviderService.``, e.g. ``UpdateUserPoolClient``), ``body`` (the
 JSON body exactly as the client sent it, before any Cognito-mode rewrite; null if it was not JSON), ``status`` (the
-HTTP status this proxy answered, or for a dropped response the status moto gave), ``fault`` (null or the name of the
-injected fault: ``throttle``, ``error``, ``drop``, ``rate_limit``, ``latency``) and ``timestamp`` (epoch seconds).
+HTTP status this proxy answered, or for a dropped response the status moto gave), ``moto_status`` (the status moto
+gave, null when the request never reached moto), ``response`` (the JSON body the client received, null when it
+received none or no JSON), ``rejected`` (null, or ``{"rule": ..., "code": ...}`` when Cognito mode refused the
+request), ``fault`` (null or the name of the injected fault: ``throttle``, ``error``, ``drop``,
+``error_after_effect``, ``rate_limit``, ``latency``) and ``timestamp`` (epoch seconds).
 
 Control endpoints (never forwarded, never recorded):
 - ``GET  /_proxy/requests``: the log as a JSON list.
@@ -34,59 +37,48 @@ Control endpoints (never forwarded, never recorded):
 - ``POST /_proxy/config`` with ``{"cognito_mode": bool, "faults": {...}}``: each key is optional; ``faults``
   replaces the whole fault configuration (unknown keys or wrong types answer 400). Answers the configuration now in
   force, which ``GET /_proxy/config`` also returns.
+- ``GET  /_proxy/rules``: the rules Cognito mode enforces, ``{rule name: error code}``.
 Everything else (including ``/moto-api/...``) is forwarded to moto.
 
 Cognito mode (on by default)
 ----------------------------
-Makes moto behave like the real service for app clients, following shared/docs/cognito-client-facts.md §5-§6:
+Makes moto behave like the real service for app clients. The behaviours live in ``local_cognito_clients.py``, each
+with its source in Amazon Cognito's API reference or in what Cognito is observed to do (that module explains why it
+is written apart from the provider's own rules and defaults):
 
-(a) ``UpdateUserPoolClient`` replaces the whole configuration. Before forwarding, every mutable member the request
-    omits is added to it so that moto, which merges, forgets the old value:
-    - the list members (ReadAttributes, WriteAttributes, ExplicitAuthFlows, SupportedIdentityProviders,
-      CallbackURLs, LogoutURLs, AllowedOAuthFlows, AllowedOAuthScopes) are sent as ``[]`` (moto's own code reads
-      ReadAttributes as a list, so an empty list is safer than null);
-    - every other member (DefaultRedirectURI, AnalyticsConfiguration, TokenValidityUnits, RefreshTokenRotation,
-      PreventUserExistenceErrors, the three token validities, AllowedOAuthFlowsUserPoolClient, EnableTokenRevocation,
-      EnablePropagateAdditionalUserContextData, AuthSessionValidity) is sent as JSON null: moto stores None, and its
-      response serializer leaves None out, so the member disappears from the stored client; (b) then reports the
-      default where Cognito reports one.
-    - ClientName is kept when omitted: Cognito does not document a reset for it, and a nameless client cannot exist.
-    - ``LastModifiedDate`` is set to now (epoch seconds, millisecond precision, strictly increasing across the
-      proxy's life), which moto stores and returns as it is.
-    ``CreateUserPoolClient`` gets ``CreationDate`` = ``LastModifiedDate`` = now the same way, and, when the request
-    has no RefreshTokenValidity, a null one so that moto's fixed ``30`` does not stand in for "30 days" when the
-    refresh unit is not days; (b) fills in the right number.
-    Clients created while Cognito mode was off have no dates, as in plain moto.
-
-(b) The ``UserPoolClient`` in the responses of CreateUserPoolClient, UpdateUserPoolClient and DescribeUserPoolClient
-    carries the values Cognito fills in on the server, each only when the member is absent:
-    - empty lists are left out (Cognito returns nothing for an empty list, e.g. hashicorp/terraform-provider-aws
-      #30257), then ExplicitAuthFlows becomes ``[ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH]``;
-    - TokenValidityUnits ``{AccessToken: hours, IdToken: hours, RefreshToken: days}``, per missing sub-member too;
-    - AccessTokenValidity and IdTokenValidity: 1 hour expressed in their unit (1 for hours, 60 for minutes, 3600 for
-      seconds; 1 for days, the nearest valid value, as 1 hour is not a whole number of days);
-    - RefreshTokenValidity: 30 days in its unit (30, 720, 43200 or 2592000); a stored 0 also becomes that, since
-      Cognito silently replaces 0 by the default;
-    - RefreshTokenRotation ``{Feature: DISABLED}``, PreventUserExistenceErrors ``LEGACY``,
-      AllowedOAuthFlowsUserPoolClient false, EnableTokenRevocation true, EnablePropagateAdditionalUserContextData
-      false, AuthSessionValidity 3.
-    Unknown unit names (which Cognito would have rejected) count as the default unit for these numbers.
+(a) CreateUserPoolClient and UpdateUserPoolClient are checked as Cognito checks them before anything is forwarded:
+    the members' documented lengths, ranges, patterns and enums, token durations in their units, redirect URL rules
+    (absolute, no fragment, HTTPS except http://localhost, http://127.0.0.1 and http://[::1]), auth-flow and OAuth
+    flow combinations, secrets required by client_credentials and context data, and custom scopes and identity
+    providers that must exist in the pool (looked up in moto). A refused request answers HTTP 400 with Cognito's
+    error code (``InvalidParameterException``, ``InvalidOAuthFlowException``, ``ScopeDoesNotExistException``) and
+    never reaches moto.
+(b) What is sent is stored, with Cognito's documented rewrites only: an Update replaces the whole configuration (every
+    member it leaves out is reset, which moto, merging, would not do); a RefreshTokenValidity of 0 becomes 30 days;
+    an analytics configuration given by ApplicationArn alone gets Cognito's service-linked role as RoleArn.
+    ``CreationDate`` and ``LastModifiedDate`` are set to now (epoch seconds, millisecond precision, strictly
+    increasing across the proxy's life); clients created while Cognito mode was off have no dates, as in plain moto.
+(c) The ``UserPoolClient`` in the answers of Create, Update and Describe is reported as Cognito reports it: empty
+    lists left out; TokenValidityUnits, RefreshTokenValidity (30 days in its unit), RefreshTokenRotation (DISABLED),
+    AuthSessionValidity, EnableTokenRevocation, AllowedOAuthFlowsUserPoolClient and
+    EnablePropagateAdditionalUserContextData filled in when unset; AccessTokenValidity, IdTokenValidity,
+    PreventUserExistenceErrors and ExplicitAuthFlows left out when unset.
 
 With Cognito mode off, requests and responses pass through unchanged: plain moto, merging updates.
 
 Managed login branding (emulated, in either mode)
 -------------------------------------------------
 moto has none of the five branding operations (CreateManagedLoginBranding, DescribeManagedLoginBranding,
-DescribeManagedLoginBrandingByClient, UpdateManagedLoginBranding, DeleteManagedLoginBranding); the proxy answers them
-itself with Cognito's documented semantics (one style per app client, UUID IDs, Update keeping what it is not given,
-ReturnMergedResources, the asset enums and size limits, the 2 MB request limit), as described at ``BrandingStore``.
-It asks moto only whether an app client exists. They are recorded and subject to faults like the others, and
-``/_proxy/reset`` forgets every style.
+DescribeManagedLoginBrandingByClient, UpdateManagedLoginBranding, DeleteManagedLoginBranding); the proxy answers
+them itself with Cognito's documented semantics (one style per app client, UUID IDs, Update keeping what it is not
+given, ReturnMergedResources, the asset enums and size limits, the 2 MB request limit), as described in
+``local_cognito_branding``. It asks moto only whether an app client exists. They are recorded and subject to faults
+like the others, and ``/_proxy/reset`` forgets every style.
 
 Faults (all off by default; set with /_proxy/config)
 ----------------------------------------------------
-``{"seed": 0, "throttle_rate": 0.0, "error_rate": 0.0, "drop_rate": 0.0, "latency_ms": 0, "operations": null,
-"rate_limit_per_second": null}``
+``{"seed": 0, "throttle_rate": 0.0, "error_rate": 0.0, "drop_rate": 0.0, "error_after_effect_rate": 0.0,
+"latency_ms": 0, "operations": null, "rate_limit_per_second": null}``
 
 Only requests with an ``X-Amz-Target`` are subject to faults, and when ``operations`` is a list only those
 operations. For each such request, in this order:
@@ -96,8 +88,11 @@ operations. For each such request, in this order:
 2. One number drawn from a ``random.Random(seed)`` (reseeded whenever the faults are set), so a given request
    sequence always meets the same faults. It picks, by consecutive ranges, ``throttle`` (HTTP 400,
    ``X-Amzn-ErrorType: TooManyRequestsException`` and Cognito's JSON error body, not forwarded), ``error`` (HTTP 500
-   ``InternalErrorException``, not forwarded) or ``drop`` (forwarded to moto, which applies it, then the connection
-   is closed without any response: the "lost response" case).
+   ``InternalErrorException``, not forwarded), ``drop`` (forwarded to moto, which applies it, then the connection
+   is closed without any response: the "lost response" case) or ``error_after_effect`` (forwarded to moto, which
+   applies it, then answered HTTP 500 ``InternalErrorException`` whatever moto said: the call took effect and the
+   caller is told it failed). A request that Cognito mode refuses meets no drop or error_after_effect: it is
+   answered with its rejection.
 3. ``latency_ms``: a delay before forwarding (fault ``latency`` when nothing else was injected).
 
 HTTP details: the proxy is threaded (concurrent requests), speaks HTTP/1.1 with keep-alive to its clients and always
@@ -108,7 +103,6 @@ Only the Python standard library is used here; moto comes from the venv and runs
 """
 
 import argparse
-import base64
 import collections
 import copy
 import ctypes
@@ -128,105 +122,12 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import local_cognito_branding
+import local_cognito_clients
+
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 
-# ---------------------------------------------------------------------------------------------------------------------
-# Cognito's defaults (shared/docs/cognito-client-facts.md §6)
-# ---------------------------------------------------------------------------------------------------------------------
-
-DEFAULT_TOKEN_VALIDITY_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
-SECONDS_PER_UNIT = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
-DEFAULT_ACCESS_AND_ID_TOKEN_SECONDS = 3600
-DEFAULT_REFRESH_TOKEN_SECONDS = 30 * 86400
-DEFAULT_EXPLICIT_AUTH_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]
-
-# Members that Update resets to "nothing" when omitted, sent to moto as an empty list.
-LIST_MEMBERS = [
-    "ReadAttributes",
-    "WriteAttributes",
-    "ExplicitAuthFlows",
-    "SupportedIdentityProviders",
-    "CallbackURLs",
-    "LogoutURLs",
-    "AllowedOAuthFlows",
-    "AllowedOAuthScopes",
-]
-# Members that Update resets when omitted, sent to moto as null so that it stores None and stops returning them;
-# the response filling then reports Cognito's default where there is one.
-NON_LIST_MEMBERS = [
-    "DefaultRedirectURI",
-    "AnalyticsConfiguration",
-    "TokenValidityUnits",
-    "RefreshTokenRotation",
-    "PreventUserExistenceErrors",
-    "RefreshTokenValidity",
-    "AccessTokenValidity",
-    "IdTokenValidity",
-    "AllowedOAuthFlowsUserPoolClient",
-    "EnableTokenRevocation",
-    "EnablePropagateAdditionalUserContextData",
-    "AuthSessionValidity",
-]
-# Scalars Cognito reports when they are not set.
-SCALAR_DEFAULTS = {
-    "PreventUserExistenceErrors": "LEGACY",
-    "AllowedOAuthFlowsUserPoolClient": False,
-    "EnableTokenRevocation": True,
-    "EnablePropagateAdditionalUserContextData": False,
-    "AuthSessionValidity": 3,
-}
 OPERATIONS_WITH_CLIENT_RESPONSE = {"CreateUserPoolClient", "UpdateUserPoolClient", "DescribeUserPoolClient"}
-
-
-def validity_in_unit(seconds, unit):
-    """A default duration expressed in `unit`, never below 1 (Cognito's minimum for the token validities)."""
-    unit_seconds = SECONDS_PER_UNIT.get(unit, None)
-    if unit_seconds is None:
-        return None
-    return max(1, seconds // unit_seconds)
-
-
-def reset_omitted_members(update_request):
-    """The Update request moto must see so that it stores what Cognito would: omitted members reset."""
-    rewritten = dict(update_request)
-    for member in LIST_MEMBERS:
-        if member not in rewritten:
-            rewritten[member] = []
-    for member in NON_LIST_MEMBERS:
-        if member not in rewritten:
-            rewritten[member] = None
-    return rewritten
-
-
-def with_server_defaults(client):
-    """A UserPoolClient as Cognito would return it: empty lists dropped, server-filled defaults added."""
-    filled = {key: value for key, value in client.items() if not (isinstance(value, list) and not value)}
-
-    units = dict(filled.get("TokenValidityUnits") or {})
-    for token, default_unit in DEFAULT_TOKEN_VALIDITY_UNITS.items():
-        units.setdefault(token, default_unit)
-    filled["TokenValidityUnits"] = units
-
-    def unit_or_default(token):
-        unit = units[token]
-        return unit if unit in SECONDS_PER_UNIT else DEFAULT_TOKEN_VALIDITY_UNITS[token]
-
-    for member, token in (("AccessTokenValidity", "AccessToken"), ("IdTokenValidity", "IdToken")):
-        if filled.get(member) is None:
-            filled[member] = validity_in_unit(DEFAULT_ACCESS_AND_ID_TOKEN_SECONDS, unit_or_default(token))
-    if not filled.get("RefreshTokenValidity"):
-        filled["RefreshTokenValidity"] = validity_in_unit(
-            DEFAULT_REFRESH_TOKEN_SECONDS, unit_or_default("RefreshToken")
-        )
-
-    if "ExplicitAuthFlows" not in filled:
-        filled["ExplicitAuthFlows"] = list(DEFAULT_EXPLICIT_AUTH_FLOWS)
-    if filled.get("RefreshTokenRotation") is None:
-        filled["RefreshTokenRotation"] = {"Feature": "DISABLED"}
-    for member, default in SCALAR_DEFAULTS.items():
-        if filled.get(member) is None:
-            filled[member] = default
-    return filled
 
 
 class Clock:
@@ -254,10 +155,15 @@ DEFAULT_FAULTS = {
     "throttle_rate": 0.0,
     "error_rate": 0.0,
     "drop_rate": 0.0,
+    "error_after_effect_rate": 0.0,
     "latency_ms": 0,
     "operations": None,
     "rate_limit_per_second": None,
 }
+
+
+# The faults picked by one random draw, in the order of their ranges.
+DRAWN_FAULT_RATES = ("throttle_rate", "error_rate", "drop_rate", "error_after_effect_rate")
 
 
 class ConfigError(ValueError):
@@ -277,11 +183,11 @@ def validated_faults(requested):
     def is_number(value):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
 
-    for rate in ("throttle_rate", "error_rate", "drop_rate"):
+    for rate in DRAWN_FAULT_RATES:
         if not is_number(faults[rate]) or not 0.0 <= faults[rate] <= 1.0:
             raise ConfigError("%s must be a number between 0 and 1" % rate)
-    if faults["throttle_rate"] + faults["error_rate"] + faults["drop_rate"] > 1.0:
-        raise ConfigError("throttle_rate + error_rate + drop_rate must not exceed 1")
+    if sum(faults[rate] for rate in DRAWN_FAULT_RATES) > 1.0:
+        raise ConfigError("%s must not add up to more than 1" % " + ".join(DRAWN_FAULT_RATES))
     if not is_number(faults["latency_ms"]) or faults["latency_ms"] < 0:
         raise ConfigError("latency_ms must be a non-negative number")
     if not isinstance(faults["seed"], int) or isinstance(faults["seed"], bool):
@@ -316,12 +222,15 @@ class TokenBucket:
 
 
 class FaultPlan:
-    """What to do with one request: an answer instead of forwarding, a drop after forwarding, or a delay."""
+    """What to do with one request: an answer instead of forwarding, a drop or an error answer after forwarding, or a
+    delay."""
 
-    def __init__(self, fault=None, answer_instead=None, drop_response=False, delay_seconds=0.0):
+    def __init__(self, fault=None, answer_instead=None, drop_response=False, answer_after=None, delay_seconds=0.0):
         self.fault = fault
         self.answer_instead = answer_instead
         self.drop_response = drop_response
+        # Sent once moto has applied the request, whatever moto answered.
+        self.answer_after = answer_after
         self.delay_seconds = delay_seconds
 
 
@@ -353,7 +262,7 @@ class ProxyState:
         self._faults = dict(DEFAULT_FAULTS)
         self._random = random.Random(DEFAULT_FAULTS["seed"])
         self._buckets = {}
-        self.branding = BrandingStore(self.clock)
+        self.branding = local_cognito_branding.BrandingStore(self.clock)
 
     def cognito_mode(self):
         with self._lock:
@@ -420,6 +329,7 @@ class ProxyState:
         throttle_until = faults["throttle_rate"]
         error_until = throttle_until + faults["error_rate"]
         drop_until = error_until + faults["drop_rate"]
+        error_after_effect_until = drop_until + faults["error_after_effect_rate"]
         delay_seconds = faults["latency_ms"] / 1000.0
         if draw < throttle_until:
             return FaultPlan(
@@ -431,6 +341,12 @@ class ProxyState:
             )
         if draw < drop_until:
             return FaultPlan(fault="drop", drop_response=True, delay_seconds=delay_seconds)
+        if draw < error_after_effect_until:
+            return FaultPlan(
+                fault="error_after_effect",
+                answer_after=error_answer(500, "InternalErrorException", "Internal server error"),
+                delay_seconds=delay_seconds,
+            )
         if delay_seconds > 0:
             return FaultPlan(fault="latency", delay_seconds=delay_seconds)
         return FaultPlan()
@@ -564,6 +480,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             self.answer_json(200, state.requests())
         elif route == ("GET", "/_proxy/config"):
             self.answer_json(200, state.config())
+        elif route == ("GET", "/_proxy/rules"):
+            self.answer_json(200, local_cognito_clients.RULES)
         elif route == ("POST", "/_proxy/config"):
             try:
                 state.configure(json.loads(body or b"{}"))
@@ -588,25 +506,43 @@ class ProxyHandler(BaseHTTPRequestHandler):
             body = json.loads(raw_body) if raw_body else {}
         except ValueError:
             body = None
-        entry = {"operation": operation, "body": body, "status": None, "fault": None, "timestamp": time.time()}
+        entry = {
+            "operation": operation,
+            "body": body,
+            "status": None,
+            "moto_status": None,
+            "response": None,
+            "rejected": None,
+            "fault": None,
+            "timestamp": time.time(),
+        }
 
         plan = state.plan_faults(operation, body)
         entry["fault"] = plan.fault
         if plan.answer_instead is not None:
-            entry["status"] = plan.answer_instead[0]
-            state.record(entry)
-            self.answer(*plan.answer_instead)
+            self.answer_and_record(entry, *plan.answer_instead)
             return
         if plan.delay_seconds > 0:
             time.sleep(plan.delay_seconds)
-        if operation in BRANDING_OPERATIONS:
+        if operation in local_cognito_branding.OPERATIONS:
             self.handle_branding(operation, body, raw_body, entry, plan)
             return
 
         cognito_mode = state.cognito_mode()
         forwarded_body = raw_body
-        if cognito_mode and isinstance(body, dict):
-            forwarded_body = self.cognito_request(operation, body, raw_body)
+        if cognito_mode:
+            try:
+                local_cognito_clients.check_request(operation, body, MotoLookup(self))
+            except local_cognito_clients.Rejection as rejection:
+                entry["fault"] = None
+                entry["rejected"] = {"rule": rejection.rule, "code": rejection.code}
+                self.answer_and_record(entry, *error_answer(400, rejection.code, rejection.message))
+                return
+            if isinstance(body, dict):
+                now = state.clock.now() if operation in local_cognito_clients.CHECKED_OPERATIONS else None
+                rewritten = local_cognito_clients.request_for_moto(operation, body, now)
+                if rewritten is not body:
+                    forwarded_body = json.dumps(rewritten).encode()
         try:
             status, headers, answer_body = self.forward(forwarded_body)
         except OSError as error:
@@ -614,78 +550,118 @@ class ProxyHandler(BaseHTTPRequestHandler):
             state.record(entry)
             self.answer_json(502, {"message": "moto did not answer: %s" % error})
             return
-        entry["status"] = status
-        state.record(entry)
+        entry["moto_status"] = status
         if plan.drop_response:
             # Lost response: moto applied the request, the client hears nothing and sees the connection close.
+            entry["status"] = status
+            state.record(entry)
             self.close_connection = True
+            return
+        if plan.answer_after is not None:
+            # The request took effect in moto; the client is told it failed.
+            self.answer_and_record(entry, *plan.answer_after)
             return
         if cognito_mode and status == 200 and operation in OPERATIONS_WITH_CLIENT_RESPONSE:
             answer_body = cognito_response(answer_body)
-        self.answer(status, headers, answer_body)
+        self.answer_and_record(entry, status, headers, answer_body)
+
+    def answer_and_record(self, entry, status, headers, body):
+        """Records the request with the answer it gets, then sends that answer: a client that has its answer finds
+        its request in the log."""
+        entry["status"] = status
+        try:
+            entry["response"] = json.loads(body) if body else None
+        except ValueError:
+            entry["response"] = None
+        self.server.state.record(entry)
+        self.answer(status, headers, body)
 
     def handle_branding(self, operation, body, raw_body, entry, plan):
-        """Answers a managed-login-branding request from the emulation (BrandingStore), in any mode; moto is only
-        asked whether the app client exists. A dropped response is applied, then the connection closes."""
+        """Answers a managed-login-branding request from the emulation (``local_cognito_branding``), in either mode;
+        moto is only asked whether the app client exists. A dropped response, or a failure told after the fact, is
+        applied first, like a request moto applies."""
         state = self.server.state
+
+        def client_exists(pool_id, client_id):
+            return self.moto_call("DescribeUserPoolClient", {"UserPoolId": pool_id, "ClientId": client_id}) is not None
+
         try:
-            answer = state.branding.handle(operation, body, len(raw_body), self.moto_client_error)
+            answer = state.branding.handle(operation, body, len(raw_body), client_exists)
             status = 200
             headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", str(uuid.uuid4()))]
             answer_body = json.dumps(answer).encode()
-        except BrandingError as error:
-            status, headers, answer_body = error_answer(error.status, error.code, error.message)
-        entry["status"] = status
-        state.record(entry)
+        except local_cognito_branding.BrandingError as error:
+            status, headers, answer_body = error_answer(400, error.code, error.message)
+        entry["moto_status"] = None
         if plan.drop_response:
+            entry["status"] = status
+            state.record(entry)
             self.close_connection = True
             return
-        self.answer(status, headers, answer_body)
+        if plan.answer_after is not None:
+            self.answer_and_record(entry, *plan.answer_after)
+            return
+        self.answer_and_record(entry, status, headers, answer_body)
 
-    def moto_client_error(self, pool_id, client_id):
-        """None when moto has the app client, else the (code, message) of moto's DescribeUserPoolClient error."""
+    def moto_call(self, operation, request):
+        """One Cognito call straight to moto, unrecorded, with this request's Authorization header (moto takes the
+        region from it); the decoded answer, or None when moto refuses or does not answer."""
+        headers = {"X-Amz-Target": TARGET_PREFIX + operation, "Content-Type": "application/x-amz-json-1.1"}
+        if self.headers.get("Authorization"):
+            headers["Authorization"] = self.headers["Authorization"]
         connection = http.client.HTTPConnection("127.0.0.1", self.server.moto_port, timeout=60)
         try:
-            connection.request(
-                "POST",
-                "/",
-                body=json.dumps({"UserPoolId": pool_id, "ClientId": client_id}).encode(),
-                headers={
-                    "X-Amz-Target": TARGET_PREFIX + "DescribeUserPoolClient",
-                    "Content-Type": "application/x-amz-json-1.1",
-                },
-            )
+            connection.request("POST", "/", body=json.dumps(request).encode(), headers=headers)
             response = connection.getresponse()
-            payload = response.read()
-        except OSError as error:
-            raise BrandingError("InternalErrorException", "moto did not answer: %s" % error, status=500)
+            answer = response.read()
+            return json.loads(answer) if response.status == 200 else None
+        except (OSError, ValueError):
+            return None
         finally:
             connection.close()
-        if response.status == 200:
-            return None
-        try:
-            decoded = json.loads(payload)
-        except ValueError:
-            decoded = {}
-        return (
-            decoded.get("__type", "ResourceNotFoundException"),
-            decoded.get("message", "App client %s does not exist in user pool %s." % (client_id, pool_id)),
-        )
 
-    def cognito_request(self, operation, body, raw_body):
-        clock = self.server.state.clock
-        if operation == "UpdateUserPoolClient":
-            rewritten = reset_omitted_members(body)
-            rewritten["LastModifiedDate"] = clock.now()
-            return json.dumps(rewritten).encode()
-        if operation == "CreateUserPoolClient":
-            rewritten = dict(body)
-            created = clock.now()
-            rewritten["CreationDate"] = created
-            rewritten["LastModifiedDate"] = created
-            rewritten.setdefault("RefreshTokenValidity", None)
-            return json.dumps(rewritten).encode()
-        return raw_body
+
+class MotoLookup:
+    """What exists in moto, for the rules that depend on it (``local_cognito_clients.check_request``)."""
+
+    def __init__(self, handler):
+        self._handler = handler
+
+    def _all_pages(self, operation, request, items_key):
+        items = []
+        next_token = None
+        while True:
+            page_request = dict(request, MaxResults=50)
+            if next_token:
+                page_request["NextToken"] = next_token
+            page = self._handler.moto_call(operation, page_request)
+            if page is None:
+                return None
+            items.extend(page.get(items_key) or [])
+            next_token = page.get("NextToken")
+            if not next_token:
+                return items
+
+    def resource_server_scopes(self, pool_id):
+        servers = self._all_pages("ListResourceServers", {"UserPoolId": pool_id}, "ResourceServers")
+        if servers is None:
+            return None
+        return {
+            server.get("Identifier"): {scope.get("ScopeName") for scope in server.get("Scopes") or []}
+            for server in servers
+        }
+
+    def identity_provider_names(self, pool_id):
+        providers = self._all_pages("ListIdentityProviders", {"UserPoolId": pool_id}, "Providers")
+        if providers is None:
+            return None
+        return {provider.get("ProviderName") for provider in providers}
+
+    def client_has_secret(self, pool_id, client_id):
+        described = self._handler.moto_call("DescribeUserPoolClient", {"UserPoolId": pool_id, "ClientId": client_id})
+        if described is None:
+            return None
+        return bool((described.get("UserPoolClient") or {}).get("ClientSecret"))
 
 
 def cognito_response(answer_body):
@@ -695,7 +671,7 @@ def cognito_response(answer_body):
         return answer_body
     if not isinstance(decoded, dict) or not isinstance(decoded.get("UserPoolClient"), dict):
         return answer_body
-    decoded["UserPoolClient"] = with_server_defaults(decoded["UserPoolClient"])
+    decoded["UserPoolClient"] = local_cognito_clients.reported_client(decoded["UserPoolClient"])
     return json.dumps(decoded).encode()
 
 
@@ -709,295 +685,6 @@ class ProxyServer(ThreadingHTTPServer):
         self.moto_port = moto_port
         self.verbose = verbose
         super().__init__(("127.0.0.1", 0), ProxyHandler)
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Managed login branding (emulated here: moto 5.2.5 has none of these operations)
-# ---------------------------------------------------------------------------------------------------------------------
-#
-# The five operations follow the Amazon Cognito API Reference (CreateManagedLoginBranding, UpdateManagedLoginBranding,
-# DescribeManagedLoginBranding, DescribeManagedLoginBrandingByClient, DeleteManagedLoginBranding, AssetType,
-# ManagedLoginBrandingType):
-# - one style per app client: a second Create for the same client is ManagedLoginBrandingExistsException, and Create
-#   for a client that does not exist (asked of moto) is ResourceNotFoundException;
-# - the ID is a version-4 UUID (ManagedLoginBrandingIdType's pattern); CreationDate and LastModifiedDate are epoch
-#   seconds;
-# - Update "preserves existing style settings that you don't specify": Settings are merged into the stored ones
-#   (objects member by member, recursively; any other value replaces), Assets replace the stored asset of the same
-#   Category and ColorMode and leave the others, and a member the request leaves out is kept;
-# - UseCognitoProvidedValues = true "reverts to default style options": stored settings and assets are dropped. The
-#   reference says Settings and Assets must then be omitted; Settings with it is InvalidParameterException, while
-#   Assets are accepted and applied after the reset, because HashiCorp's acceptance test of
-#   aws_cognito_managed_login_branding creates a style with both and Cognito accepts it;
-# - Describe returns only the customized values, or with ReturnMergedResources = true the settings merged over
-#   Cognito's defaults (BRANDING_DEFAULT_SETTINGS, a small stand-in: Cognito does not publish its default document).
-#   Settings are left out when none were customized; Assets are always returned;
-# - Delete removes the style, after which Describe is ResourceNotFoundException;
-# - validation per the model: the asset enums, Bytes of at most 1,000,000 bytes, at most 40 assets, ResourceId's
-#   pattern, and the 2-megabyte request limit (taken as 2 MiB, the reading the provider checks against too).
-
-BRANDING_OPERATIONS = {
-    "CreateManagedLoginBranding",
-    "UpdateManagedLoginBranding",
-    "DescribeManagedLoginBranding",
-    "DescribeManagedLoginBrandingByClient",
-    "DeleteManagedLoginBranding",
-}
-BRANDING_REQUEST_LIMIT_BYTES = 2 * 1024 * 1024
-BRANDING_ASSET_BYTES_MAX = 1000000
-BRANDING_ASSETS_MAX = 40
-BRANDING_ASSET_CATEGORIES = {
-    "FAVICON_ICO",
-    "FAVICON_SVG",
-    "EMAIL_GRAPHIC",
-    "SMS_GRAPHIC",
-    "AUTH_APP_GRAPHIC",
-    "PASSWORD_GRAPHIC",
-    "PASSKEY_GRAPHIC",
-    "PAGE_HEADER_LOGO",
-    "PAGE_HEADER_BACKGROUND",
-    "PAGE_FOOTER_LOGO",
-    "PAGE_FOOTER_BACKGROUND",
-    "PAGE_BACKGROUND",
-    "FORM_BACKGROUND",
-    "FORM_LOGO",
-    "IDP_BUTTON_ICON",
-}
-BRANDING_COLOR_MODES = {"LIGHT", "DARK", "DYNAMIC"}
-BRANDING_ASSET_EXTENSIONS = {"ICO", "JPEG", "PNG", "SVG", "WEBP"}
-BRANDING_RESOURCE_ID = re.compile(r"^[\w\- ]{1,40}$")
-BRANDING_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
-BRANDING_DEFAULT_SETTINGS = {
-    "categories": {
-        "form": {"displayGraphics": True, "location": {"horizontal": "CENTER", "vertical": "CENTER"}},
-        "global": {"colorSchemeMode": "LIGHT", "pageHeader": {"enabled": False}, "pageFooter": {"enabled": False}},
-    },
-    "componentClasses": {"buttons": {"borderRadius": 8.0}},
-}
-
-
-class BrandingError(Exception):
-    """A Cognito error answer of the branding emulation: `code` with HTTP `status` (400 unless moto failed)."""
-
-    def __init__(self, code, message, status=400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-
-def merge_settings(stored, given):
-    """`given` merged into `stored` as Update does: objects member by member, anything else replaced."""
-    if isinstance(stored, dict) and isinstance(given, dict):
-        merged = dict(stored)
-        for key, value in given.items():
-            merged[key] = merge_settings(stored.get(key), value)
-        return merged
-    return copy.deepcopy(given)
-
-
-def branding_required(body, *members):
-    for member in members:
-        value = body.get(member)
-        if not isinstance(value, str) or not value:
-            raise BrandingError("InvalidParameterException", "%s is required." % member)
-    if "ManagedLoginBrandingId" in members and not BRANDING_ID.match(body["ManagedLoginBrandingId"]):
-        raise BrandingError(
-            "InvalidParameterException",
-            "1 validation error detected: Value '%s' at 'managedLoginBrandingId' failed to satisfy constraint: "
-            "Member must satisfy regular expression pattern" % body["ManagedLoginBrandingId"],
-        )
-
-
-def validated_assets(assets):
-    """The request's assets as stored ones (Bytes re-encoded canonically), or BrandingError."""
-    if not isinstance(assets, list):
-        raise BrandingError("InvalidParameterException", "Assets must be a list.")
-    if len(assets) > BRANDING_ASSETS_MAX:
-        raise BrandingError(
-            "InvalidParameterException",
-            "Assets has %d members; at most %d are allowed." % (len(assets), BRANDING_ASSETS_MAX),
-        )
-    checked = []
-    for index, asset in enumerate(assets):
-        where = "Assets[%d]" % index
-        if not isinstance(asset, dict):
-            raise BrandingError("InvalidParameterException", "%s must be an object." % where)
-        for member, allowed in (
-            ("Category", BRANDING_ASSET_CATEGORIES),
-            ("ColorMode", BRANDING_COLOR_MODES),
-            ("Extension", BRANDING_ASSET_EXTENSIONS),
-        ):
-            if asset.get(member) not in allowed:
-                raise BrandingError(
-                    "InvalidParameterException",
-                    "%s.%s %r is not one of %s." % (where, member, asset.get(member), sorted(allowed)),
-                )
-        stored = {member: asset[member] for member in ("Category", "ColorMode", "Extension")}
-        if asset.get("Bytes") is not None:
-            try:
-                decoded = base64.b64decode(asset["Bytes"], validate=True)
-            except (ValueError, TypeError):
-                raise BrandingError("InvalidParameterException", "%s.Bytes is not Base64." % where)
-            if len(decoded) > BRANDING_ASSET_BYTES_MAX:
-                raise BrandingError(
-                    "InvalidParameterException",
-                    "%s.Bytes holds %d bytes; at most %d are allowed."
-                    % (where, len(decoded), BRANDING_ASSET_BYTES_MAX),
-                )
-            stored["Bytes"] = base64.b64encode(decoded).decode()
-        if asset.get("ResourceId") is not None:
-            if not isinstance(asset["ResourceId"], str) or not BRANDING_RESOURCE_ID.match(asset["ResourceId"]):
-                raise BrandingError(
-                    "InvalidParameterException", "%s.ResourceId does not match [\\w\\- ]{1,40}." % where
-                )
-            stored["ResourceId"] = asset["ResourceId"]
-        checked.append(stored)
-    return checked
-
-
-def replace_assets(stored, given):
-    """Stored assets with each given one replacing the stored asset of its Category and ColorMode."""
-    by_key = collections.OrderedDict(((asset["Category"], asset["ColorMode"]), asset) for asset in stored)
-    for asset in given:
-        by_key[(asset["Category"], asset["ColorMode"])] = asset
-    return list(by_key.values())
-
-
-class BrandingStore:
-    """The styles of every pool, keyed by (pool, branding ID), with the one-style-per-client index."""
-
-    def __init__(self, clock):
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._styles = {}
-        self._by_client = {}
-
-    def reset(self):
-        with self._lock:
-            self._styles = {}
-            self._by_client = {}
-
-    def handle(self, operation, body, request_length, client_exists):
-        """The response body (a dict) for one branding request, or BrandingError. `client_exists(pool, client)`
-        asks moto and answers None, or the (code, message) of its error."""
-        if not isinstance(body, dict):
-            raise BrandingError("SerializationException", "The request body is not a JSON object.")
-        if request_length > BRANDING_REQUEST_LIMIT_BYTES:
-            raise BrandingError(
-                "InvalidParameterException",
-                "The request is %d bytes; the limit is %d bytes (2 MB)."
-                % (request_length, BRANDING_REQUEST_LIMIT_BYTES),
-            )
-        if operation == "CreateManagedLoginBranding":
-            branding_required(body, "UserPoolId", "ClientId")
-            failure = client_exists(body["UserPoolId"], body["ClientId"])
-            if failure is not None:
-                raise BrandingError(*failure)
-            return {"ManagedLoginBranding": self._create(body)}
-        if operation == "UpdateManagedLoginBranding":
-            branding_required(body, "UserPoolId", "ManagedLoginBrandingId")
-            return {"ManagedLoginBranding": self._update(body)}
-        merged = body.get("ReturnMergedResources") is True
-        if operation == "DescribeManagedLoginBranding":
-            branding_required(body, "UserPoolId", "ManagedLoginBrandingId")
-            with self._lock:
-                style = self._style_locked(body["UserPoolId"], body["ManagedLoginBrandingId"])
-                return {"ManagedLoginBranding": self._view(style, merged)}
-        if operation == "DescribeManagedLoginBrandingByClient":
-            branding_required(body, "UserPoolId", "ClientId")
-            with self._lock:
-                branding_id = self._by_client.get((body["UserPoolId"], body["ClientId"]))
-                if branding_id is None:
-                    raise BrandingError(
-                        "ResourceNotFoundException", "App client %s has no managed login branding." % body["ClientId"]
-                    )
-                return {"ManagedLoginBranding": self._view(self._styles[(body["UserPoolId"], branding_id)], merged)}
-        branding_required(body, "UserPoolId", "ManagedLoginBrandingId")
-        with self._lock:
-            style = self._style_locked(body["UserPoolId"], body["ManagedLoginBrandingId"])
-            del self._styles[(style["UserPoolId"], style["ManagedLoginBrandingId"])]
-            del self._by_client[(style["UserPoolId"], style["ClientId"])]
-        return {}
-
-    def _style_locked(self, pool_id, branding_id):
-        style = self._styles.get((pool_id, branding_id))
-        if style is None:
-            raise BrandingError("ResourceNotFoundException", "Managed login branding %s does not exist." % branding_id)
-        return style
-
-    @staticmethod
-    def _settings_and_assets(body):
-        """(settings or None, assets or None, use_defaults) of a Create or Update request, validated."""
-        use_defaults = body.get("UseCognitoProvidedValues") is True
-        settings = body.get("Settings")
-        if use_defaults and settings is not None:
-            raise BrandingError(
-                "InvalidParameterException", "Settings cannot be given when UseCognitoProvidedValues is true."
-            )
-        if settings is not None and not isinstance(settings, dict):
-            raise BrandingError("InvalidParameterException", "Settings must be a JSON object.")
-        assets = validated_assets(body["Assets"]) if body.get("Assets") is not None else None
-        return settings, assets, use_defaults
-
-    def _create(self, body):
-        settings, assets, use_defaults = self._settings_and_assets(body)
-        pool_id, client_id = body["UserPoolId"], body["ClientId"]
-        with self._lock:
-            if (pool_id, client_id) in self._by_client:
-                raise BrandingError(
-                    "ManagedLoginBrandingExistsException",
-                    "App client %s already has a managed login branding style." % client_id,
-                )
-            now = self.clock.now()
-            style = {
-                "ManagedLoginBrandingId": str(uuid.uuid4()),
-                "UserPoolId": pool_id,
-                "ClientId": client_id,
-                "UseCognitoProvidedValues": use_defaults,
-                "Settings": copy.deepcopy(settings),
-                "Assets": replace_assets([], assets or []),
-                "CreationDate": now,
-                "LastModifiedDate": now,
-            }
-            self._styles[(pool_id, style["ManagedLoginBrandingId"])] = style
-            self._by_client[(pool_id, client_id)] = style["ManagedLoginBrandingId"]
-            return self._view(style, False)
-
-    def _update(self, body):
-        settings, assets, use_defaults = self._settings_and_assets(body)
-        with self._lock:
-            style = self._style_locked(body["UserPoolId"], body["ManagedLoginBrandingId"])
-            if use_defaults:
-                style["UseCognitoProvidedValues"] = True
-                style["Settings"] = None
-                style["Assets"] = []
-            elif body.get("UseCognitoProvidedValues") is False:
-                style["UseCognitoProvidedValues"] = False
-            if settings is not None:
-                style["Settings"] = merge_settings(style["Settings"] or {}, settings)
-                style["UseCognitoProvidedValues"] = False
-            if assets is not None:
-                style["Assets"] = replace_assets(style["Assets"], assets)
-            style["LastModifiedDate"] = self.clock.now()
-            return self._view(style, False)
-
-    @staticmethod
-    def _view(style, merged):
-        """A ManagedLoginBrandingType as Describe returns it (ClientId is not part of it)."""
-        view = {
-            "ManagedLoginBrandingId": style["ManagedLoginBrandingId"],
-            "UserPoolId": style["UserPoolId"],
-            "UseCognitoProvidedValues": style["UseCognitoProvidedValues"],
-            "Assets": copy.deepcopy(style["Assets"]),
-            "CreationDate": style["CreationDate"],
-            "LastModifiedDate": style["LastModifiedDate"],
-        }
-        if merged:
-            view["Settings"] = merge_settings(BRANDING_DEFAULT_SETTINGS, style["Settings"] or {})
-        elif style["Settings"] is not None:
-            view["Settings"] = copy.deepcopy(style["Settings"])
-        return view
 
 
 # ---------------------------------------------------------------------------------------------------------------------
