@@ -115,7 +115,7 @@ fn describes(element: &Value, remote: &AssetContent) -> bool {
     same_image && same_id && text(element, attr::EXTENSION) == Some(remote.extension.as_str())
 }
 
-fn element(fields: [(&str, Value); 7]) -> Value {
+pub(crate) fn element(fields: [(&str, Value); 7]) -> Value {
     Value::Object(
         fields
             .into_iter()
@@ -173,26 +173,6 @@ pub fn state_elements(remote: &[AssetContent], prior: &[Value]) -> Value {
     Value::Set(elements)
 }
 
-/// An `asset` element for tests: a PNG of `category` and `color_mode` with `fields` set, the rest null.
-#[cfg(test)]
-pub(crate) fn test_element(category: &str, color_mode: &str, fields: &[(&str, Value)]) -> Value {
-    let mut all = [
-        (attr::CATEGORY, Value::string(category)),
-        (attr::COLOR_MODE, Value::string(color_mode)),
-        (attr::EXTENSION, Value::string("PNG")),
-        (attr::BYTES, Value::Null),
-        (attr::FILE, Value::Null),
-        (attr::FILE_SHA256, Value::Null),
-        (attr::RESOURCE_ID, Value::Null),
-    ];
-    for (name, value) in fields {
-        if let Some(field) = all.iter_mut().find(|field| field.0 == *name) {
-            field.1 = value.clone();
-        }
-    }
-    element(all)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +186,8 @@ mod tests {
             resource_id: None,
         }
     }
+
+    use crate::cognito::managed_login_branding::test_values::test_element;
 
     fn configured(category: &str, mode: &str, source: (&str, Value)) -> Value {
         test_element(category, mode, &[source])

@@ -7,6 +7,10 @@
 
 pub mod assets;
 pub mod model;
+pub mod plan;
 pub mod rules;
 pub mod schema;
 pub mod settings;
+pub mod state;
+#[cfg(test)]
+pub(crate) mod test_values;

@@ -1,17 +1,7 @@
-use std::collections::BTreeMap;
-
 use super::*;
-use crate::cognito::managed_login_branding::assets::{base64_sha256, encode, encoded_len, test_element};
+use crate::cognito::managed_login_branding::assets::{base64_sha256, encode, encoded_len};
+use crate::cognito::managed_login_branding::test_values::{test_element, test_style};
 use crate::tf::value::Refinements;
-
-fn object(fields: &[(&str, Value)]) -> Value {
-    Value::Object(
-        fields
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.clone()))
-            .collect::<BTreeMap<_, _>>(),
-    )
-}
 
 fn asset(category: &str, color_mode: &str, extra: &[(&str, Value)]) -> Value {
     test_element(category, color_mode, extra)
@@ -22,16 +12,7 @@ fn image(category: &str, color_mode: &str, bytes: &[u8]) -> Value {
 }
 
 fn config(use_defaults: Value, settings: Value, assets: Vec<Value>) -> Value {
-    object(&[
-        (attr::USER_POOL_ID, Value::string("us-east-1_abc")),
-        (attr::CLIENT_ID, Value::string("client1")),
-        (attr::MANAGED_LOGIN_BRANDING_ID, Value::Null),
-        (attr::USE_COGNITO_PROVIDED_VALUES, use_defaults),
-        (attr::SETTINGS, settings),
-        (attr::CREATION_DATE, Value::Null),
-        (attr::LAST_MODIFIED_DATE, Value::Null),
-        (attr::ASSET, Value::Set(assets)),
-    ])
+    test_style(use_defaults, settings, assets)
 }
 
 /// (attribute, summary, detail) of every diagnostic.
