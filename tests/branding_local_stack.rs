@@ -12,14 +12,11 @@ use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::create_managed_login_branding::builders::CreateManagedLoginBrandingFluentBuilder;
 use aws_sdk_cognitoidentityprovider::operation::describe_managed_login_branding_by_client::builders::DescribeManagedLoginBrandingByClientFluentBuilder;
 use aws_sdk_cognitoidentityprovider::operation::update_managed_login_branding::builders::UpdateManagedLoginBrandingFluentBuilder;
-use aws_sdk_cognitoidentityprovider::primitives::Blob;
-use aws_sdk_cognitoidentityprovider::types::{
-    AssetCategoryType, AssetExtensionType, AssetType, ColorSchemeModeType, ManagedLoginBrandingType,
-};
+use aws_sdk_cognitoidentityprovider::types::{AssetType, ManagedLoginBrandingType};
 use aws_smithy_types::error::display::DisplayErrorContext;
-use aws_smithy_types::{Document, Number};
-use serde_json::{Value, json};
+use serde_json::json;
 use support::LocalCognito;
+use support::branding::{document, json_value};
 
 /// A pool with one app client, and the SDK pointed at the stack.
 async fn pool_and_client(stack: &LocalCognito, name: &str) -> (Client, String, String) {
@@ -38,52 +35,8 @@ async fn pool_and_client(stack: &LocalCognito, name: &str) -> (Client, String, S
     (sdk, pool_id, client_id)
 }
 
-fn document(value: &Value) -> Document {
-    match value {
-        Value::Null => Document::Null,
-        Value::Bool(flag) => Document::Bool(*flag),
-        Value::Number(number) => match (number.as_u64(), number.as_i64()) {
-            (Some(unsigned), _) => Document::Number(Number::PosInt(unsigned)),
-            (None, Some(signed)) => Document::Number(Number::NegInt(signed)),
-            _ => Document::Number(Number::Float(number.as_f64().expect("a JSON number"))),
-        },
-        Value::String(text) => Document::String(text.clone()),
-        Value::Array(items) => Document::Array(items.iter().map(document).collect()),
-        Value::Object(members) => Document::Object(
-            members
-                .iter()
-                .map(|(key, member)| (key.clone(), document(member)))
-                .collect(),
-        ),
-    }
-}
-
-fn json_value(document: &Document) -> Value {
-    match document {
-        Document::Null => Value::Null,
-        Document::Bool(flag) => Value::Bool(*flag),
-        Document::Number(Number::PosInt(unsigned)) => json!(unsigned),
-        Document::Number(Number::NegInt(signed)) => json!(signed),
-        Document::Number(Number::Float(float)) => json!(float),
-        Document::String(text) => Value::String(text.clone()),
-        Document::Array(items) => Value::Array(items.iter().map(json_value).collect()),
-        Document::Object(members) => Value::Object(
-            members
-                .iter()
-                .map(|(key, member)| (key.clone(), json_value(member)))
-                .collect(),
-        ),
-    }
-}
-
 fn asset(category: &str, color_mode: &str, bytes: &[u8]) -> AssetType {
-    AssetType::builder()
-        .category(AssetCategoryType::from(category))
-        .color_mode(ColorSchemeModeType::from(color_mode))
-        .extension(AssetExtensionType::Png)
-        .bytes(Blob::new(bytes))
-        .build()
-        .expect("an asset with its required members")
+    support::branding::asset(category, color_mode, "PNG", bytes)
 }
 
 /// Assets as (category, color mode) → bytes, so order never matters.
