@@ -3,10 +3,10 @@
 //! resetting, ReturnMergedResources, Delete then Describe being ResourceNotFoundException, and the model's limits.
 //! The provider's end-to-end branding tests rely on exactly these behaviours.
 
-mod support;
-
 use std::collections::BTreeMap;
 
+use crate::support::LocalCognito;
+use crate::support::branding::{document, json_value};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::create_managed_login_branding::builders::CreateManagedLoginBrandingFluentBuilder;
@@ -15,8 +15,6 @@ use aws_sdk_cognitoidentityprovider::operation::update_managed_login_branding::b
 use aws_sdk_cognitoidentityprovider::types::{AssetType, ManagedLoginBrandingType};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use serde_json::json;
-use support::LocalCognito;
-use support::branding::{document, json_value};
 
 /// A pool with one app client, and the SDK pointed at the stack.
 async fn pool_and_client(stack: &LocalCognito, name: &str) -> (Client, String, String) {
@@ -36,7 +34,7 @@ async fn pool_and_client(stack: &LocalCognito, name: &str) -> (Client, String, S
 }
 
 fn asset(category: &str, color_mode: &str, bytes: &[u8]) -> AssetType {
-    support::branding::asset(category, color_mode, "PNG", bytes)
+    crate::support::branding::asset(category, color_mode, "PNG", bytes)
 }
 
 /// Assets as (category, color mode) → bytes, so order never matters.

@@ -5,18 +5,16 @@
 //! What is checked comes from three places: the style Cognito holds (DescribeManagedLoginBrandingByClient through
 //! the SDK), the proxy's log of the requests the provider sent, and Terraform (plan exit codes, output, state).
 
-mod support;
-
 use std::collections::BTreeMap;
 
+use crate::support::branding::{HeldAssets, HeldStyle, asset, document, held_style};
+use crate::support::tf_diagnostics::{self, Severity};
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, TfOutput};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
-use support::branding::{HeldAssets, HeldStyle, asset, document, held_style};
-use support::tf_diagnostics::{self, Severity};
-use support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, TfOutput};
 
 const STYLE: &str = "cognito_managed_login_branding.web";
 
