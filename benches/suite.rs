@@ -10,7 +10,7 @@
 //!   medians of [`PLAN_RUNS`];
 //! - against the local Cognito stack (moto behind the proxy of tests/support/local_cognito.py): apply, refresh plan
 //!   and destroy of 200 clients (medians of [`STACK_RUNS`]), and the quota-bound apply of 100 clients in one pool
-//!   with the proxy's per-operation-per-pool limit of 5 requests per second, next to its floor of 100 / 5 s;
+//!   with the proxy's per-operation-per-pool limit of 5 requests per second: the sustained rate of its creates;
 //! - the criterion medians of `benches/codec.rs` and `benches/planning.rs` (planning and validation), read from criterion's output directory
 //!   (`$CRITERION_HOME`) when those benchmarks have run (`scripts/bench` runs them first).
 //!
@@ -166,13 +166,22 @@ fn run() -> Result<(), SuiteError> {
 
     progress("peak RSS while planning 500 clients");
     let workspace = Workspace::new(&binary, UNUSED_ENDPOINT, &cognito_clients_config(500, PLAN_POOL))?;
-    let peak_kib = workspace.peak_provider_memory(&["plan", "-refresh=false"])?;
-    table.row(
-        "RSS peak (VmHWM) planning 500 clients",
-        megabytes(peak_kib),
-        "≤ 30 MB",
-        verdict(peak_kib as f64 * 1024.0 <= 30e6),
-    );
+    let figure = "RSS peak (VmHWM) planning 500 clients";
+    match workspace.peak_provider_memory(&["plan", "-refresh=false"])? {
+        Some(peak_kib) => table.row(
+            figure,
+            megabytes(peak_kib),
+            "≤ 30 MB",
+            verdict(peak_kib as f64 * 1024.0 <= 30e6),
+        ),
+        // Nothing sampled is no measurement: 0 MB would read as a target met.
+        None => table.row(
+            figure,
+            "not measured: no provider process was sampled".to_owned(),
+            "≤ 30 MB",
+            Verdict::Miss,
+        ),
+    }
 
     plan_comparison(&mut table, &binary)?;
     stack_cycles(&mut table, &runtime, &binary)?;
@@ -269,8 +278,12 @@ fn stack_cycles(table: &mut Table, runtime: &tokio::runtime::Runtime, binary: &P
     Ok(())
 }
 
-/// [`QUOTA_CLIENTS`] creates in one pool whose CreateUserPoolClient quota is [`QUOTA_PER_SECOND`]: the floor is
-/// `QUOTA_CLIENTS / QUOTA_PER_SECOND` seconds, and the target 1.10 times that.
+/// [`QUOTA_CLIENTS`] creates in one pool whose CreateUserPoolClient quota is [`QUOTA_PER_SECOND`].
+///
+/// The figure is the sustained rate of accepted creates, against the quota: the proxy's bucket starts full, so the
+/// first [`QUOTA_PER_SECOND`] creates pass at once and say nothing about pacing; the rate is taken over the creates
+/// after that burst, from the proxy's arrival times. The target is 90 % of the quota. The wall time is reported
+/// next to it, for information.
 fn quota_bound_apply(table: &mut Table, runtime: &tokio::runtime::Runtime, binary: &Path) -> Result<(), SuiteError> {
     progress(&format!(
         "quota-bound apply: {QUOTA_CLIENTS} clients in one pool at {QUOTA_PER_SECOND} requests/s"
@@ -279,40 +292,69 @@ fn quota_bound_apply(table: &mut Table, runtime: &tokio::runtime::Runtime, binar
     let pool = runtime.block_on(stack.create_user_pool("bench-quota"));
     stack.set_faults(serde_json::json!({ "rate_limit_per_second": QUOTA_PER_SECOND }));
     let workspace = Workspace::new(binary, stack.endpoint(), &cognito_clients_config(QUOTA_CLIENTS, &pool))?;
-    let floor = Duration::from_secs((QUOTA_CLIENTS / QUOTA_PER_SECOND) as u64);
-    let target = floor.mul_f64(1.10);
     let outcome = workspace.timed(&["apply", "-auto-approve"]);
-    let requests = stack.requests();
-    let refused = requests
+    let creates = stack.requests_for("CreateUserPoolClient");
+    let refused = creates
         .iter()
         .filter(|request| request.fault.as_deref() == Some("rate_limit"))
         .count();
+    let accepted: Vec<f64> = creates
+        .iter()
+        .filter(|request| request.status == 200)
+        .map(|request| request.timestamp)
+        .collect();
     let name = format!("quota-bound apply, {QUOTA_CLIENTS} clients at {QUOTA_PER_SECOND}/s");
-    let target_text = format!("≤ {} s (1.10 × {} s)", seconds(target), floor.as_secs());
-    match outcome {
-        Ok(time) => table.row(
+    let quota = QUOTA_PER_SECOND as f64;
+    let target = format!("sustained ≥ {:.1}/s (0.9 × quota)", 0.9 * quota);
+    let counts = format!("{} create requests, {refused} refused by the quota", creates.len());
+    let time = match outcome {
+        Ok(time) => time,
+        Err(SuiteError::Terraform { status, .. }) => {
+            table.row(
+                &name,
+                format!("apply failed ({status}); {counts}"),
+                &target,
+                Verdict::Miss,
+            );
+            return Ok(());
+        }
+        Err(other) => return Err(other),
+    };
+    match sustained_rate(&accepted, QUOTA_PER_SECOND) {
+        Some(rate) => table.row(
             &name,
-            format!(
-                "{} s = {:.2}× floor; {} requests, {refused} refused by the quota",
-                seconds(time),
-                time.as_secs_f64() / floor.as_secs_f64(),
-                requests.len()
-            ),
-            &target_text,
-            verdict(time <= target),
+            format!("{rate:.2}/s sustained; {counts}"),
+            &target,
+            verdict(rate >= 0.9 * quota),
         ),
-        Err(SuiteError::Terraform { status, .. }) => table.row(
+        None => table.row(
             &name,
             format!(
-                "apply failed ({status}); {} requests, {refused} refused by the quota",
-                requests.len()
+                "not measured: {} creates accepted, too few past the first burst; {counts}",
+                accepted.len()
             ),
-            &target_text,
+            &target,
             Verdict::Miss,
         ),
-        Err(other) => return Err(other),
     }
+    table.row(
+        "  same, wall time of the apply",
+        format!("{} s", seconds(time)),
+        "-",
+        Verdict::Info,
+    );
     Ok(())
+}
+
+/// Requests per second over `arrivals` (epoch seconds) after the first `burst`, which a full bucket lets through
+/// at once; `None` without at least two arrivals after the burst, or when they share one instant.
+fn sustained_rate(arrivals: &[f64], burst: usize) -> Option<f64> {
+    let mut sorted = arrivals.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let paced = sorted.get(burst..)?;
+    let (first, last) = (paced.first()?, paced.last()?);
+    let span = last - first;
+    (paced.len() >= 2 && span > 0.0).then(|| (paced.len() - 1) as f64 / span)
 }
 
 /// The criterion medians `scripts/bench` produced just before this run.
@@ -417,8 +459,9 @@ impl Workspace {
     }
 
     /// Runs `terraform <args>` while sampling the peak resident memory (VmHWM) of every provider process it
-    /// starts; returns the largest, in KiB. Not timed: the sampling itself costs CPU.
-    fn peak_provider_memory(&self, args: &[&str]) -> Result<u64, SuiteError> {
+    /// starts; returns the largest, in KiB, or `None` when no provider process was ever sampled. Not timed: the
+    /// sampling itself costs CPU.
+    fn peak_provider_memory(&self, args: &[&str]) -> Result<Option<u64>, SuiteError> {
         let mut child = self
             .command(args)
             .stdout(Stdio::null())
@@ -450,7 +493,7 @@ impl Workspace {
                 output: stderr,
             });
         }
-        Ok(peaks.into_values().max().unwrap_or(0))
+        Ok(peaks.into_values().max())
     }
 }
 

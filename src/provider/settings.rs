@@ -27,11 +27,22 @@ pub struct ProviderSettings {
     pub pacing: PacingPolicy,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AssumeRole {
     pub role_arn: String,
     pub session_name: Option<String>,
     pub external_id: Option<String>,
+}
+
+impl std::fmt::Debug for AssumeRole {
+    /// The external ID is a shared secret between accounts (it guards against the confused deputy): never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssumeRole")
+            .field("role_arn", &self.role_arn)
+            .field("session_name", &self.session_name)
+            .field("external_id", &self.external_id.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// What is wrong with one setting; shown as an error diagnostic on its attribute.
@@ -257,6 +268,19 @@ fn check_external_id(id: &str) -> Result<(), SettingError> {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn debug_output_hides_the_assume_role_external_id() {
+        let assume = AssumeRole {
+            role_arn: "arn:aws:iam::123456789012:role/deploy".to_string(),
+            session_name: Some("terraform".to_string()),
+            external_id: Some("shared-s3cr3t-id".to_string()),
+        };
+        for text in [format!("{assume:?}"), format!("{assume:#?}")] {
+            assert!(!text.contains("shared-s3cr3t-id"), "{text}");
+            assert!(text.contains("role/deploy") && text.contains("<redacted>"), "{text}");
+        }
+    }
 
     /// A provider block with every attribute null but the given ones.
     fn config(pairs: &[(&str, Value)]) -> Value {

@@ -25,7 +25,7 @@ impl Context {
 }
 
 /// PlanResourceChange for a create or update (destroys never reach the resource: the framework plans null).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PlanRequest {
     /// Null on create.
     pub prior: Value,
@@ -35,7 +35,7 @@ pub struct PlanRequest {
     pub prior_private: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PlanResponse {
     pub planned: Value,
     pub requires_replace: Vec<super::diagnostics::AttributePath>,
@@ -44,7 +44,7 @@ pub struct PlanResponse {
 }
 
 /// ApplyResourceChange for a create (prior null) or update.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApplyRequest {
     pub prior: Value,
     pub planned: Value,
@@ -54,24 +54,47 @@ pub struct ApplyRequest {
 
 /// The outcome of an apply or read. `new_state` is what exists remotely, even next to an error: a created object
 /// must be returned so Terraform records (and taints) it instead of forgetting it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct StateResponse {
     pub new_state: Value,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ReadRequest {
     pub state: Value,
     pub private: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ImportedObject {
     pub state: Value,
     pub private: Vec<u8>,
 }
+
+/// Debug output of the request and response types shows the shape of their values and the size of their private
+/// bytes, never their content: values hold secrets (a client secret in state, an external ID in configuration).
+macro_rules! redacted_debug {
+    ($name:ident { $($value:ident),* ; $($bytes:ident),* ; $($plain:ident),* }) => {
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field(stringify!($value), &self.$value.redacted()))*
+                    $(.field(stringify!($bytes), &format_args!("<{} bytes>", self.$bytes.len())))*
+                    $(.field(stringify!($plain), &self.$plain))*
+                    .finish()
+            }
+        }
+    };
+}
+
+redacted_debug!(PlanRequest { prior, proposed, config; prior_private; });
+redacted_debug!(PlanResponse { planned; planned_private; requires_replace, diagnostics });
+redacted_debug!(ApplyRequest { prior, planned, config; planned_private; });
+redacted_debug!(StateResponse { new_state; private; diagnostics });
+redacted_debug!(ReadRequest { state; private; });
+redacted_debug!(ImportedObject { state; private; });
 
 /// MoveResourceState: a `moved` block whose source is a resource of another type or provider (for example
 /// HashiCorp's AWS provider). `source_state_json` is the source's state as written under its own schema.
@@ -268,5 +291,76 @@ pub trait EphemeralResource: Send + Sync + 'static {
     /// Releases what open acquired (a lease, a session). The default has nothing to release.
     async fn close(&self, _ctx: &Context, _private: &[u8]) -> Diagnostics {
         Diagnostics::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    const SECRET: &str = "s3cr3t-client-secret";
+
+    fn object_with_secret() -> Value {
+        Value::Object(BTreeMap::from([
+            ("client_secret".to_string(), Value::string(SECRET)),
+            ("name".to_string(), Value::string("app")),
+        ]))
+    }
+
+    #[test]
+    fn debug_output_of_requests_and_responses_holds_no_value_content() {
+        let value = object_with_secret();
+        let private = SECRET.as_bytes().to_vec();
+        let printed = [
+            format!(
+                "{:?}",
+                PlanRequest {
+                    prior: value.clone(),
+                    proposed: value.clone(),
+                    config: value.clone(),
+                    prior_private: private.clone(),
+                }
+            ),
+            format!(
+                "{:?}",
+                PlanResponse {
+                    planned: value.clone(),
+                    requires_replace: Vec::new(),
+                    planned_private: private.clone(),
+                    diagnostics: Diagnostics::new(),
+                }
+            ),
+            format!(
+                "{:#?}",
+                ApplyRequest {
+                    prior: value.clone(),
+                    planned: value.clone(),
+                    config: value.clone(),
+                    planned_private: private.clone(),
+                }
+            ),
+            format!(
+                "{:?}",
+                StateResponse {
+                    new_state: value.clone(),
+                    private: private.clone(),
+                    diagnostics: Diagnostics::new(),
+                }
+            ),
+            format!(
+                "{:?}",
+                ReadRequest {
+                    state: value.clone(),
+                    private: private.clone(),
+                }
+            ),
+            format!("{:?}", ImportedObject { state: value, private }),
+        ];
+        for text in printed {
+            assert!(!text.contains(SECRET), "{text}");
+            assert!(text.contains("client_secret") && text.contains("<string>"), "{text}");
+        }
     }
 }

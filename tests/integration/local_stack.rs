@@ -8,8 +8,7 @@ use crate::support::control_http::{self, ControlError};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::types::{
-    ExplicitAuthFlowsType, FeatureType, PreventUserExistenceErrorTypes, TimeUnitsType, TokenValidityUnitsType,
-    UserPoolClientType,
+    FeatureType, PreventUserExistenceErrorTypes, TimeUnitsType, TokenValidityUnitsType, UserPoolClientType,
 };
 use aws_smithy_types::error::display::DisplayErrorContext;
 use serde_json::json;
@@ -132,14 +131,12 @@ async fn cognito_mode_update_resets_omitted_members() {
         "CallbackURLs kept: {:?}",
         described.callback_urls
     );
-    assert_eq!(
-        described.access_token_validity(),
-        Some(1),
-        "back to the default of 1 hour"
-    );
+    // Reset: back to unset, which Cognito does not report for these members.
+    assert_eq!(described.access_token_validity(), None, "reset, not kept at 5");
     assert_eq!(
         described.prevent_user_existence_errors(),
-        Some(&PreventUserExistenceErrorTypes::Legacy)
+        None,
+        "reset, not kept at ENABLED"
     );
 
     // The provider's request is recorded as sent, not as rewritten for moto.
@@ -186,22 +183,13 @@ async fn describe_carries_cognito_server_defaults() {
     assert_eq!(units.access_token(), Some(&TimeUnitsType::Hours));
     assert_eq!(units.id_token(), Some(&TimeUnitsType::Hours));
     assert_eq!(units.refresh_token(), Some(&TimeUnitsType::Days));
-    assert_eq!(described.access_token_validity(), Some(1));
-    assert_eq!(described.id_token_validity(), Some(1));
     assert_eq!(described.refresh_token_validity(), 30);
     assert_eq!(described.auth_session_validity(), Some(3));
-    assert_eq!(
-        described.explicit_auth_flows(),
-        [
-            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-            ExplicitAuthFlowsType::AllowUserSrpAuth,
-            ExplicitAuthFlowsType::AllowCustomAuth
-        ]
-    );
-    assert_eq!(
-        described.prevent_user_existence_errors(),
-        Some(&PreventUserExistenceErrorTypes::Legacy)
-    );
+    // Members with a documented default behaviour that Cognito does not report while unset.
+    assert_eq!(described.access_token_validity(), None);
+    assert_eq!(described.id_token_validity(), None);
+    assert!(described.explicit_auth_flows.is_none());
+    assert_eq!(described.prevent_user_existence_errors(), None);
     assert_eq!(
         described.refresh_token_rotation().map(|rotation| rotation.feature()),
         Some(&FeatureType::Disabled)
@@ -252,12 +240,7 @@ async fn default_validities_follow_the_chosen_units() {
         .expect("client");
     let described = describe_client(&sdk, &pool_id, created.client_id().expect("id")).await;
 
-    assert_eq!(described.access_token_validity(), Some(60), "1 hour in minutes");
-    assert_eq!(
-        described.id_token_validity(),
-        Some(1),
-        "1 hour, in the default unit hours"
-    );
+    assert_eq!(described.access_token_validity(), None, "unset, so not reported");
     assert_eq!(described.refresh_token_validity(), 720, "30 days in hours");
     assert_eq!(
         described.token_validity_units().and_then(|units| units.id_token()),

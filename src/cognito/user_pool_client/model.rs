@@ -61,13 +61,26 @@ pub struct TokenValidityUnits {
     pub refresh_token: TimeUnit,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct AnalyticsConfiguration {
     pub application_arn: Option<String>,
     pub application_id: Option<String>,
     pub external_id: Option<String>,
     pub role_arn: Option<String>,
     pub user_data_shared: bool,
+}
+
+impl fmt::Debug for AnalyticsConfiguration {
+    /// External IDs are shared secrets between accounts: keep them out of debug output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AnalyticsConfiguration")
+            .field("application_arn", &self.application_arn)
+            .field("application_id", &self.application_id)
+            .field("external_id", &self.external_id.as_ref().map(|_| "<redacted>"))
+            .field("role_arn", &self.role_arn)
+            .field("user_data_shared", &self.user_data_shared)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -112,11 +125,6 @@ pub struct ClientSettings {
 
 impl fmt::Debug for ClientSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // External IDs are shared secrets between accounts: keep them out of debug output.
-        let analytics = self.analytics_configuration.as_ref().map(|a| AnalyticsConfiguration {
-            external_id: a.external_id.as_ref().map(|_| "<redacted>".to_string()),
-            ..a.clone()
-        });
         f.debug_struct("ClientSettings")
             .field("name", &self.name)
             .field("access_token_validity", &self.access_token_validity)
@@ -143,7 +151,7 @@ impl fmt::Debug for ClientSettings {
             .field("read_attributes", &self.read_attributes)
             .field("write_attributes", &self.write_attributes)
             .field("supported_identity_providers", &self.supported_identity_providers)
-            .field("analytics_configuration", &analytics)
+            .field("analytics_configuration", &self.analytics_configuration)
             .field("refresh_token_rotation", &self.refresh_token_rotation)
             .finish()
     }
@@ -273,5 +281,26 @@ mod tests {
         let text = format!("{client:?}");
         assert!(!text.contains("super-secret-value"));
         assert!(text.contains("<redacted>"));
+    }
+
+    #[test]
+    fn debug_output_hides_the_analytics_external_id() {
+        let analytics = AnalyticsConfiguration {
+            application_arn: None,
+            application_id: Some("0123456789abcdef".into()),
+            external_id: Some("shared-s3cr3t-id".into()),
+            role_arn: Some("arn:aws:iam::123456789012:role/pinpoint".into()),
+            user_data_shared: false,
+        };
+        let mut settings = ClientSettings::with_defaults("app");
+        settings.analytics_configuration = Some(analytics.clone());
+        for text in [
+            format!("{analytics:?}"),
+            format!("{settings:?}"),
+            format!("{settings:#?}"),
+        ] {
+            assert!(!text.contains("shared-s3cr3t-id"), "{text}");
+            assert!(text.contains("0123456789abcdef"), "{text}");
+        }
     }
 }
