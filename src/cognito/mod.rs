@@ -11,7 +11,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
-use crate::tf::resource::Context;
+use crate::tf::resource::{Context, ReadRequest, StateResponse};
+use crate::tf::value::Value;
 
 /// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
 #[async_trait]
@@ -56,4 +57,43 @@ pub fn api_diagnostics(error: &api::ApiError) -> Diagnostics {
         detail.push_str(hint);
     }
     Diagnostic::error(format!("Cognito {} failed", error.operation), detail).into()
+}
+
+/// A bug of the provider, as the user should see it.
+pub(crate) fn internal_error(detail: impl std::fmt::Display) -> Diagnostics {
+    Diagnostic::error(
+        "Provider internal error",
+        format!("{detail}. This is a bug in the provider; please report it."),
+    )
+    .into()
+}
+
+/// A string attribute a planned value or state must hold; an internal error when it does not.
+pub(crate) fn required_string(value: &Value, name: &str) -> Result<String, Diagnostics> {
+    value
+        .attribute(name)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| internal_error(format!("{name} is not a known string")))
+}
+
+/// ReadResource's answer: the refreshed state, or (when the refresh failed) the state as it was, with the error.
+pub(crate) fn read_response(
+    request: ReadRequest,
+    refreshed: Result<(Value, Diagnostics), Diagnostics>,
+) -> StateResponse {
+    let (new_state, diagnostics) = refreshed.unwrap_or_else(|diagnostics| (request.state, diagnostics));
+    StateResponse {
+        new_state,
+        private: request.private,
+        diagnostics,
+    }
+}
+
+/// ReadDataSource's answer: the value read, or null with the error.
+pub(crate) fn data_answer(result: Result<Value, Diagnostics>) -> (Value, Diagnostics) {
+    match result {
+        Ok(value) => (value, Diagnostics::new()),
+        Err(diagnostics) => (Value::Null, diagnostics),
+    }
 }

@@ -450,21 +450,21 @@ fn invalid_configurations_fail_at_plan_on_their_attribute_and_nothing_is_sent() 
             body: "  asset {\n    category   = \"BANNER\"\n    color_mode = \"LIGHT\"\n    extension  = \"PNG\"\n    \
                    bytes      = \"eA==\"\n  }\n",
             summary: "Invalid asset",
-            line_holds: "asset",
+            line_holds: "category",
             detail_holds: "`category` is \"BANNER\", which is not one of",
         },
         Refused {
-            body: "  asset {\n    category   = \"FORM_LOGO\"\n    color_mode = \"SEPIA\"\n    extension  = \"GIF\"\n    \
+            body: "  asset {\n    category   = \"FORM_LOGO\"\n    color_mode = \"SEPIA\"\n    extension  = \"PNG\"\n    \
                    bytes      = \"eA==\"\n  }\n",
             summary: "Invalid asset",
-            line_holds: "asset",
+            line_holds: "color_mode",
             detail_holds: "`color_mode` is \"SEPIA\"",
         },
         Refused {
             body: "  asset {\n    category   = \"FORM_LOGO\"\n    color_mode = \"LIGHT\"\n    extension  = \"PNG\"\n    \
                    file       = \"a.png\"\n  }\n",
             summary: "Invalid asset",
-            line_holds: "asset",
+            line_holds: "file",
             detail_holds: "needs `file_sha256",
         },
         Refused {
@@ -491,7 +491,8 @@ fn invalid_configurations_fail_at_plan_on_their_attribute_and_nothing_is_sent() 
   }
 "#,
             summary: "Style too large",
-            line_holds: "asset",
+            // On the set of blocks: Terraform shows the resource.
+            line_holds: "resource \"cognito_managed_login_branding\"",
             detail_holds: "bytes over Cognito's limit of 2097152 bytes",
         },
     ];

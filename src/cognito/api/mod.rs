@@ -20,6 +20,7 @@
 mod adopt;
 mod error;
 mod fake;
+mod managed_login_branding;
 mod operation;
 mod pacing;
 mod retry;
@@ -33,6 +34,7 @@ use std::sync::Arc;
 pub use adopt::{Adoption, DEFAULT_MAX_CREATE_REQUESTS, decide as decide_adoption, may_have_created};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
 pub use fake::{FakeCognito, RecordedRequest};
+pub use managed_login_branding::{BrandingCalls, ManagedLoginBrandings};
 pub use operation::{Category, Effect, Operation, Scope};
 pub use pacing::{Pacer, PacingPolicy, Stopped};
 pub use retry::RetryPolicy;
@@ -45,14 +47,15 @@ pub use user_pool_client::mapping::{
 pub use user_pool_client::{ClientPage, ClientSummary, UserPoolClientCalls, UserPoolClients};
 
 /// Every call a backend can make: what [`Cognito`] is built on.
-pub trait Backend: UserPoolClientCalls + 'static {}
+pub trait Backend: UserPoolClientCalls + BrandingCalls + 'static {}
 
-impl<B: UserPoolClientCalls + 'static> Backend for B {}
+impl<B: UserPoolClientCalls + BrandingCalls + 'static> Backend for B {}
 
 /// The facades of one provider configuration, sharing one [`Stack`] (and so one pacer: the quotas are per pool and
 /// per account, not per resource).
 pub struct Cognito {
     clients: UserPoolClients,
+    brandings: ManagedLoginBrandings,
 }
 
 impl Cognito {
@@ -61,7 +64,8 @@ impl Cognito {
     pub fn new<B: Backend>(backend: Arc<B>, stack: Stack, max_create_requests: u32) -> Cognito {
         let stack = Arc::new(stack);
         Cognito {
-            clients: UserPoolClients::new(backend, stack, max_create_requests),
+            clients: UserPoolClients::new(backend.clone(), stack.clone(), max_create_requests),
+            brandings: ManagedLoginBrandings::new(backend, stack),
         }
     }
 
@@ -74,6 +78,11 @@ impl Cognito {
     /// App clients.
     pub fn clients(&self) -> &UserPoolClients {
         &self.clients
+    }
+
+    /// Managed login branding styles.
+    pub fn brandings(&self) -> &ManagedLoginBrandings {
+        &self.brandings
     }
 }
 

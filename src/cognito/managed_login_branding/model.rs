@@ -79,7 +79,7 @@ impl std::fmt::Debug for AssetContent {
 
 /// The members of one CreateManagedLoginBranding or UpdateManagedLoginBranding request besides the IDs. Cognito
 /// keeps whatever an Update leaves out (`None` or no assets).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StyleRequest {
     pub use_cognito_provided_values: Option<bool>,
     pub settings: Option<Json>,

@@ -17,6 +17,7 @@ use async_trait::async_trait;
 use aws_smithy_types::DateTime;
 
 use super::{ApiError, ClientPage, ClientSummary, Operation, Scope, UserPoolClientCalls, format_timestamp};
+use crate::cognito::managed_login_branding::model::StyleRequest;
 use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient, defaults};
 
 /// Cognito's default quota of app clients per user pool.
@@ -40,6 +41,8 @@ pub struct RecordedRequest {
     pub settings: Option<ClientSettings>,
     /// Create's GenerateSecret.
     pub generate_secret: Option<bool>,
+    /// The members a managed-login-branding Create or Update carried.
+    pub style: Option<StyleRequest>,
 }
 
 struct QueuedError {
@@ -57,6 +60,8 @@ struct State {
     clock: i64,
     client_quota: usize,
     page_size: usize,
+    /// Managed login branding styles, in creation order.
+    styles: Vec<branding::StoredStyle>,
 }
 
 impl State {
@@ -123,6 +128,7 @@ impl FakeCognito {
                 clock: CLOCK_START,
                 client_quota: DEFAULT_CLIENT_QUOTA,
                 page_size: DEFAULT_PAGE_SIZE,
+                styles: Vec::new(),
             }),
         }
     }
@@ -310,6 +316,7 @@ fn request(operation: Operation, user_pool_id: &str, client_id: Option<&str>) ->
         client_id: client_id.map(str::to_string),
         settings: None,
         generate_secret: None,
+        style: None,
     }
 }
 
@@ -432,6 +439,8 @@ impl UserPoolClientCalls for FakeCognito {
         })
     }
 }
+
+mod branding;
 
 #[cfg(test)]
 mod tests;

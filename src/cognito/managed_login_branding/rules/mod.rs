@@ -2,8 +2,12 @@
 //! not hold as configured) becomes an error on the attribute, before anything is sent.
 //!
 //! Pure over the configuration value, apart from reading the size (and hash) of `file` assets. Unknown values are
-//! skipped; Terraform validates again once they are known. Set elements have no attribute path in the protocol,
-//! so problems inside an `asset` block are reported on `asset` and name the asset in their text.
+//! skipped; Terraform validates again once they are known.
+//!
+//! Terraform finds the line of an error inside a block of a set by the block's position in the configuration,
+//! while the provider sees the set's elements in another order. So a problem of the only `asset` block is reported
+//! on its attribute (`asset[0].category`), and problems among several blocks on `asset`, naming the asset in their
+//! text.
 
 use std::collections::BTreeSet;
 
@@ -142,29 +146,37 @@ fn check_assets(config: &Value, diagnostics: &mut Diagnostics) -> Option<Vec<Ima
             if let Some(value) = known_str(element, member)
                 && !allowed.contains(&value)
             {
-                problems.push(format!(
-                    "{name}: `{member}` is \"{value}\", which is not one of {}.",
-                    listing(allowed)
+                problems.push((
+                    Some(member),
+                    format!(
+                        "{name}: `{member}` is \"{value}\", which is not one of {}.",
+                        listing(allowed)
+                    ),
                 ));
             }
         }
         if let Some(key) = assets::key(element)
             && !seen.insert(key.clone())
         {
-            problems.push(format!(
-                "{name} is given more than once: Cognito holds one image per category and color mode."
+            problems.push((
+                None,
+                format!("{name} is given more than once: Cognito holds one image per category and color mode."),
             ));
         }
         if let Some(id) = known_str(element, attr::RESOURCE_ID)
             && !is_valid_resource_id(id)
         {
-            problems.push(format!(
-                "{name}: `resource_id` \"{id}\" must be 1–40 characters of letters, digits, `_`, `-` and spaces."
+            problems.push((
+                Some(attr::RESOURCE_ID),
+                format!(
+                    "{name}: `resource_id` \"{id}\" must be 1–40 characters of letters, digits, `_`, `-` and spaces."
+                ),
             ));
         }
         match image_size(element) {
-            Ok(Some(size)) if size > MAX_ASSET_BYTES => problems.push(format!(
-                "{name}: the image is {size} bytes; Cognito takes at most {MAX_ASSET_BYTES} bytes per image."
+            Ok(Some(size)) if size > MAX_ASSET_BYTES => problems.push((
+                image_member(element),
+                format!("{name}: the image is {size} bytes; Cognito takes at most {MAX_ASSET_BYTES} bytes per image."),
             )),
             Ok(Some(size)) => {
                 if let (Some(images), Some(category), Some(color_mode), Some(extension)) = (
@@ -185,49 +197,76 @@ fn check_assets(config: &Value, diagnostics: &mut Diagnostics) -> Option<Vec<Ima
                 }
             }
             Ok(None) => images = None,
-            Err(problem) => problems.push(format!("{name}: {problem}")),
+            Err((member, problem)) => problems.push((member, format!("{name}: {problem}"))),
         }
     }
     if problems.is_empty() {
         return images;
     }
-    error_at(diagnostics, attr::ASSET, "Invalid asset", problems.join("\n"));
+    if let [_only] = elements {
+        let block = AttributePath::attribute(attr::ASSET).then_index(0);
+        for (member, problem) in problems {
+            let path = member.map_or_else(|| block.clone(), |member| block.then_attribute(member));
+            diagnostics.push(Diagnostic::error("Invalid asset", problem).at(path));
+        }
+    } else {
+        let text: Vec<String> = problems.into_iter().map(|(_, problem)| problem).collect();
+        error_at(diagnostics, attr::ASSET, "Invalid asset", text.join("\n"));
+    }
     None
 }
 
+/// The attribute that holds an asset's image.
+fn image_member(element: &Value) -> Option<&'static str> {
+    match known(element, attr::BYTES) {
+        Known::Value(_) => Some(attr::BYTES),
+        _ => Some(attr::FILE),
+    }
+}
+
+/// A problem of an asset, with the attribute it is about (`None`: the block as a whole).
+type AssetProblem = (Option<&'static str>, String);
+
 /// The size of an asset's image: `Ok(None)` while unknown, `Err` for a problem worth an error.
-fn image_size(element: &Value) -> Result<Option<usize>, String> {
+fn image_size(element: &Value) -> Result<Option<usize>, AssetProblem> {
     let bytes = known(element, attr::BYTES);
     let file = known(element, attr::FILE);
     let hash = known(element, attr::FILE_SHA256);
     if matches!(hash, Known::Value(_)) && matches!(file, Known::Null) {
-        return Err("`file_sha256` belongs with `file`.".to_string());
+        return Err((
+            Some(attr::FILE_SHA256),
+            "`file_sha256` belongs with `file`.".to_string(),
+        ));
     }
     match (bytes, file) {
-        (Known::Value(_), Known::Value(_)) => Err("give either `bytes` or `file`, not both.".to_string()),
-        (Known::Null, Known::Null) => Err("give the image as `bytes` or as `file`.".to_string()),
+        (Known::Value(_), Known::Value(_)) => Err((None, "give either `bytes` or `file`, not both.".to_string())),
+        (Known::Null, Known::Null) => Err((None, "give the image as `bytes` or as `file`.".to_string())),
         (Known::Value(encoded), _) => match encoded.as_str().map(assets::decode) {
             Some(Ok(decoded)) => Ok(Some(decoded.len())),
-            Some(Err(problem)) => Err(format!("{problem}.")),
+            Some(Err(problem)) => Err((Some(attr::BYTES), format!("{problem}."))),
             None => Ok(None),
         },
         (_, Known::Value(path)) => {
             let Some(path) = path.as_str() else { return Ok(None) };
             let expected = match hash {
                 Known::Null => {
-                    return Err(format!(
-                        "`file` needs `file_sha256 = filebase64sha256(\"{path}\")`, so that a new image shows in \
-                         the plan."
+                    return Err((
+                        Some(attr::FILE),
+                        format!(
+                            "`file` needs `file_sha256 = filebase64sha256(\"{path}\")`, so that a new image shows \
+                             in the plan."
+                        ),
                     ));
                 }
                 Known::Unknown => None,
                 Known::Value(hash) => hash.as_str(),
             };
-            let image = assets::read_file(path).map_err(|problem| format!("{problem}."))?;
+            let image = assets::read_file(path).map_err(|problem| (Some(attr::FILE), format!("{problem}.")))?;
             let actual = assets::base64_sha256(&image);
             match expected {
-                Some(expected) if expected != actual => Err(format!(
-                    "`file_sha256` is \"{expected}\", but the file's filebase64sha256 is \"{actual}\"."
+                Some(expected) if expected != actual => Err((
+                    Some(attr::FILE_SHA256),
+                    format!("`file_sha256` is \"{expected}\", but the file's filebase64sha256 is \"{actual}\"."),
                 )),
                 _ => Ok(Some(image.len())),
             }

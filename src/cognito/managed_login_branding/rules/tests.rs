@@ -110,8 +110,21 @@ fn asset_enums_are_cognitos() {
         if let Value::Object(fields) = &mut element {
             fields.insert(member.to_string(), Value::string(value));
         }
-        let (attribute, detail) = single_problem(&config(Value::Null, Value::Null, vec![element]));
+        let (attribute, detail) = single_problem(&config(Value::Null, Value::Null, vec![element.clone()]));
+        assert_eq!(
+            attribute,
+            format!("asset[0].{member}"),
+            "the only block: on its attribute"
+        );
+        // Among several blocks, on the set, naming the asset.
+        let several = config(
+            Value::Null,
+            Value::Null,
+            vec![element, image("PAGE_BACKGROUND", "DARK", b"y")],
+        );
+        let (attribute, several_detail) = single_problem(&several);
         assert_eq!(attribute, attr::ASSET);
+        assert_eq!(several_detail, detail);
         assert!(
             detail.contains(&format!("`{member}` is \"{value}\", which is not one of")),
             "{detail}"
@@ -144,16 +157,24 @@ fn each_asset_has_its_image_one_way() {
     std::fs::write(&path, b"logo").unwrap();
     let path = Value::string(path.to_str().unwrap());
     let hash = Value::string(base64_sha256(b"logo"));
-    let cases: Vec<(Vec<(&str, Value)>, &str)> = vec![
-        (vec![], "give the image as `bytes` or as `file`"),
+    // (the block's attributes, what the error says, where it points)
+    type Case<'a> = (Vec<(&'a str, Value)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
+        (vec![], "give the image as `bytes` or as `file`", "asset[0]"),
         (
             vec![(attr::BYTES, Value::string("bG9nbw==")), (attr::FILE, path.clone())],
             "either `bytes` or `file`, not both",
+            "asset[0]",
         ),
-        (vec![(attr::BYTES, Value::string("not base64!"))], "is not Base64 text"),
+        (
+            vec![(attr::BYTES, Value::string("not base64!"))],
+            "is not Base64 text",
+            "asset[0].bytes",
+        ),
         (
             vec![(attr::FILE, path.clone())],
             "`file` needs `file_sha256 = filebase64sha256(",
+            "asset[0].file",
         ),
         (
             vec![
@@ -161,6 +182,7 @@ fn each_asset_has_its_image_one_way() {
                 (attr::FILE_SHA256, hash.clone()),
             ],
             "belongs with `file`",
+            "asset[0].file_sha256",
         ),
         (
             vec![
@@ -168,6 +190,7 @@ fn each_asset_has_its_image_one_way() {
                 (attr::FILE_SHA256, Value::string("c3RhbGU=")),
             ],
             "but the file's filebase64sha256 is",
+            "asset[0].file_sha256",
         ),
         (
             vec![
@@ -175,6 +198,7 @@ fn each_asset_has_its_image_one_way() {
                 (attr::FILE_SHA256, hash.clone()),
             ],
             "cannot read the file /nonexistent/logo.png",
+            "asset[0].file",
         ),
         (
             vec![
@@ -182,15 +206,16 @@ fn each_asset_has_its_image_one_way() {
                 (attr::RESOURCE_ID, Value::string("a/b")),
             ],
             "`resource_id` \"a/b\" must be",
+            "asset[0].resource_id",
         ),
     ];
-    for (fields, expected) in cases {
+    for (fields, expected, expected_path) in cases {
         let (attribute, detail) = single_problem(&config(
             Value::Null,
             Value::Null,
             vec![asset("FORM_LOGO", "LIGHT", &fields)],
         ));
-        assert_eq!(attribute, attr::ASSET);
+        assert_eq!(attribute, expected_path, "{expected}");
         assert!(detail.contains(expected), "{expected:?} in {detail}");
         assert!(detail.starts_with("The asset FORM_LOGO/LIGHT"), "{detail}");
     }
@@ -203,7 +228,8 @@ fn an_image_holds_at_most_a_million_bytes() {
     let at_limit = image("FORM_LOGO", "LIGHT", &vec![0; MAX_ASSET_BYTES]);
     assert_eq!(problems(&config(Value::Null, Value::Null, vec![at_limit])), vec![]);
     let over = image("FORM_LOGO", "LIGHT", &vec![0; MAX_ASSET_BYTES + 1]);
-    let (_, detail) = single_problem(&config(Value::Null, Value::Null, vec![over]));
+    let (attribute, detail) = single_problem(&config(Value::Null, Value::Null, vec![over]));
+    assert_eq!(attribute, "asset[0].bytes");
     assert!(detail.contains("the image is 1000001 bytes"), "{detail}");
 }
 
