@@ -2,6 +2,8 @@
 //! model, and the narrow [`api::Cognito`] facades (the AWS SDK behind them, or an in-memory fake in tests).
 
 pub mod api;
+#[cfg(test)]
+pub(crate) mod handler_test_support;
 pub mod managed_login_branding;
 pub mod user_pool_client;
 
@@ -56,6 +58,11 @@ pub fn api_diagnostics(error: &api::ApiError) -> Diagnostics {
         detail.push_str("\n\n");
         detail.push_str(hint);
     }
+    let action = format!("cognito-idp:{}", error.operation);
+    if error.kind == api::ErrorKind::Unauthorized && !api::IAM_ACTIONS.contains(&action.as_str()) {
+        // The hint names the app-client actions; other resources' calls need their own.
+        detail.push_str(&format!(" This call needs {action}."));
+    }
     Diagnostic::error(format!("Cognito {} failed", error.operation), detail).into()
 }
 
@@ -90,7 +97,7 @@ pub(crate) fn read_response(
     }
 }
 
-/// ReadDataSource's answer: the value read, or null with the error.
+/// Folds a data source read's outcome into what the framework expects: the value read, or null with the error.
 pub(crate) fn data_answer(result: Result<Value, Diagnostics>) -> (Value, Diagnostics) {
     match result {
         Ok(value) => (value, Diagnostics::new()),

@@ -330,7 +330,7 @@ async fn drift_shows_in_the_plan_and_apply_corrects_it() {
 }
 
 #[tokio::test]
-async fn import_by_style_id_and_by_client_plans_clean() {
+async fn import_by_style_id_and_by_client_plans_clean_and_the_data_source_reads_it() {
     let stack = LocalCognito::start();
     let pool_id = stack.create_user_pool("branding-import").await;
     let sdk = stack.sdk();
@@ -358,6 +358,38 @@ async fn import_by_style_id_and_by_client_plans_clean() {
         bodies(&stack, "UpdateManagedLoginBranding").len() + bodies(&stack, "CreateManagedLoginBranding").len(),
         1,
         "only the style made outside was ever written"
+    );
+
+    // The data source reads the same style, customized settings only or merged with Cognito's defaults.
+    let data = format!(
+        "{PROVIDER_PREAMBLE}\ndata \"cognito_managed_login_branding\" \"custom\" {{\n  user_pool_id = \"{pool_id}\"\n  \
+         client_id    = \"{client_id}\"\n}}\n\ndata \"cognito_managed_login_branding\" \"merged\" {{\n  user_pool_id = \
+         \"{pool_id}\"\n  client_id    = \"{client_id}\"\n  return_merged_resources = true\n}}\n\noutput \"custom\" {{\n  \
+         value = data.cognito_managed_login_branding.custom\n}}\n\noutput \"merged_settings\" {{\n  value = \
+         jsondecode(data.cognito_managed_login_branding.merged.settings)\n}}\n"
+    );
+    tf.write_config(&data);
+    let output = tf.run(&["apply", "-auto-approve"]);
+    assert!(output.success(), "{output}");
+    let outputs = tf.run(&["output", "-json"]);
+    let outputs: Value = serde_json::from_str(&outputs.stdout).expect("terraform output -json");
+    let custom = &outputs["custom"]["value"];
+    assert_eq!(custom["managed_login_branding_id"], json!(style_id));
+    assert_eq!(custom["use_cognito_provided_values"], json!(false));
+    let settings: Value = serde_json::from_str(custom["settings"].as_str().expect("settings")).unwrap();
+    assert_eq!(settings["categories"]["global"]["colorSchemeMode"], "DARK");
+    assert_eq!(custom["asset"][0]["category"], "PAGE_HEADER_LOGO");
+    assert_eq!(custom["asset"][0]["bytes"], json!(STANDARD.encode(LOGO)));
+    let merged = &outputs["merged_settings"]["value"];
+    assert_eq!(
+        merged["categories"]["global"]["colorSchemeMode"], "DARK",
+        "customized values win"
+    );
+    assert!(
+        merged
+            .as_object()
+            .is_some_and(|members| members.len() > settings.as_object().unwrap().len()),
+        "Cognito's defaults are merged in: {merged:#}"
     );
 }
 

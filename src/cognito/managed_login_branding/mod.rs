@@ -19,6 +19,8 @@
 
 pub mod assets;
 pub mod data_source;
+#[cfg(test)]
+mod handler_tests;
 mod import;
 pub mod model;
 pub mod plan;

@@ -175,8 +175,6 @@ pub(super) fn argument(config: &Value, name: &str) -> Result<String, Diagnostics
     }
 }
 
-/// Folds a read's outcome into what the framework expects: a value next to its diagnostics.
-
 pub struct UserPoolClientDataSource {
     schema: Schema,
     apis: Arc<dyn ApiSource>,
