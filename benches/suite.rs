@@ -10,7 +10,12 @@
 //!   medians of [`PLAN_RUNS`];
 //! - against the local Cognito stack (moto behind the proxy of tests/support/local_cognito.py): apply, refresh plan
 //!   and destroy of 200 clients (medians of [`STACK_RUNS`]), and the quota-bound apply of 100 clients in one pool
-//!   with the proxy's per-operation-per-pool limit of 5 requests per second: the sustained rate of its creates;
+//!   with the proxy's per-operation-per-pool limit of 5 requests per second: the sustained rate of its creates, and
+//!   its wall time against 1.10 × the 20 s floor with none refused;
+//! - concurrent applies into one pool behind the same limit: 3 and 6 runs of [`CONCURRENT_CLIENTS`] clients each,
+//!   with the shared rate limiter and without it (as runs on separate machines): how many succeed, wall time
+//!   against the floor of all creates at 5/s, and refusals as a share of the requests sent; next to Terraform's own
+//!   start-up (an apply with nothing to do);
 //! - the criterion medians of `benches/codec.rs` and `benches/planning.rs` (planning and validation), read from criterion's output directory
 //!   (`$CRITERION_HOME`) when those benchmarks have run (`scripts/bench` runs them first).
 //!
@@ -49,6 +54,8 @@ const STACK_CLIENTS: usize = 200;
 /// The quota-bound apply: clients in one pool, and the pool's quota per operation.
 const QUOTA_CLIENTS: usize = 100;
 const QUOTA_PER_SECOND: usize = 5;
+/// Clients per run in the concurrent applies.
+const CONCURRENT_CLIENTS: usize = 15;
 /// The user pool of the plan-only workspaces (no request is made).
 const PLAN_POOL: &str = "eu-west-1_AbCdEfGhI";
 /// Any endpoint will do where the provider makes no AWS call (plans without refresh); nothing listens here.
@@ -186,6 +193,7 @@ fn run() -> Result<(), SuiteError> {
     plan_comparison(&mut table, &binary)?;
     stack_cycles(&mut table, &runtime, &binary)?;
     quota_bound_apply(&mut table, &runtime, &binary)?;
+    concurrent_applies(&mut table, &runtime, &binary)?;
     criterion_figures(&mut table);
 
     table.print();
@@ -337,13 +345,123 @@ fn quota_bound_apply(table: &mut Table, runtime: &tokio::runtime::Runtime, binar
             Verdict::Miss,
         ),
     }
+    let floor = Duration::from_secs((QUOTA_CLIENTS / QUOTA_PER_SECOND) as u64);
     table.row(
         "  same, wall time of the apply",
-        format!("{} s", seconds(time)),
+        format!("{} s, {refused} refused", seconds(time)),
+        &format!(
+            "≤ {} s (1.10 × {} s), none refused",
+            seconds(floor.mul_f64(1.1)),
+            seconds(floor)
+        ),
+        verdict(time <= floor.mul_f64(1.1) && refused == 0),
+    );
+    Ok(())
+}
+
+/// 3 and 6 runs of [`CONCURRENT_CLIENTS`] clients each, applied at once into one pool whose quota per operation
+/// is [`QUOTA_PER_SECOND`], with the shared rate limiter (the default) and without it. The floor is all the runs'
+/// creates at the quota; the targets: every run succeeds, and with three runs sharing the limiter, wall time within
+/// 1.5 × the floor plus Terraform's own start-up, and at most 5 % of the requests refused.
+fn concurrent_applies(table: &mut Table, runtime: &tokio::runtime::Runtime, binary: &Path) -> Result<(), SuiteError> {
+    progress("Terraform start-up: an apply with nothing to do");
+    let idle = Workspace::new(binary, UNUSED_ENDPOINT, PROVIDER_PREAMBLE)?;
+    let startup = median(
+        (0..3)
+            .map(|_| idle.timed(&["apply", "-auto-approve"]))
+            .collect::<Result<_, _>>()?,
+    )
+    .unwrap_or_default();
+    table.row(
+        "terraform start-up (apply with nothing to do)",
+        format!("{} s", seconds(startup)),
         "-",
         Verdict::Info,
     );
+    for runs in [3, 6] {
+        for shared in [true, false] {
+            let limiter = if shared { "shared limiter" } else { "limiter off" };
+            progress(&format!(
+                "{runs} concurrent applies of {CONCURRENT_CLIENTS} clients into one pool, {limiter}"
+            ));
+            let stack = LocalCognito::try_start()?;
+            let pool = runtime.block_on(stack.create_user_pool("bench-concurrent"));
+            stack.set_faults(serde_json::json!({ "rate_limit_per_second": QUOTA_PER_SECOND }));
+            let workspaces = (0..runs)
+                .map(|run| {
+                    Workspace::new(
+                        binary,
+                        stack.endpoint(),
+                        &concurrent_config(&pool, &format!("run{run}"), shared),
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let started = Instant::now();
+            let succeeded = std::thread::scope(|scope| {
+                let applies: Vec<_> = workspaces
+                    .iter()
+                    .map(|workspace| scope.spawn(|| workspace.timed(&["apply", "-auto-approve"]).is_ok()))
+                    .collect();
+                applies
+                    .into_iter()
+                    .map(|apply| apply.join().unwrap_or(false))
+                    .filter(|succeeded| *succeeded)
+                    .count()
+            });
+            let wall = started.elapsed();
+            let requests = stack.requests();
+            let refused = requests
+                .iter()
+                .filter(|request| request.fault.as_deref() == Some("rate_limit"))
+                .count();
+            let share = 100.0 * refused as f64 / requests.len().max(1) as f64;
+            let floor = Duration::from_secs_f64((runs * CONCURRENT_CLIENTS) as f64 / QUOTA_PER_SECOND as f64);
+            let measured = format!(
+                "{succeeded}/{runs} succeeded; {} s (floor {} s); {refused} of {} requests refused ({share:.1} %)",
+                seconds(wall),
+                seconds(floor),
+                requests.len()
+            );
+            let name = format!("{runs} concurrent applies × {CONCURRENT_CLIENTS} clients, one pool, {limiter}");
+            if runs == 3 && shared {
+                let bound = floor.mul_f64(1.5) + startup;
+                table.row(
+                    &name,
+                    measured,
+                    &format!(
+                        "all succeed; ≤ {} s (1.5 × floor + start-up); ≤ 5 % refused",
+                        seconds(bound)
+                    ),
+                    verdict(succeeded == runs && wall <= bound && share <= 5.0),
+                );
+            } else {
+                table.row(&name, measured, "all succeed", verdict(succeeded == runs));
+            }
+        }
+    }
     Ok(())
+}
+
+/// [`CONCURRENT_CLIENTS`] clients named `<prefix>-<index>` in `pool`; `shared` sets `shared_rate_limiter`.
+fn concurrent_config(pool: &str, prefix: &str, shared: bool) -> String {
+    format!(
+        r#"terraform {{
+  required_providers {{
+    cognito = {{ source = "example.com/acme/cognito" }}
+  }}
+}}
+
+provider "cognito" {{
+  shared_rate_limiter = {shared}
+}}
+
+resource "cognito_user_pool_client" "client" {{
+  count        = {CONCURRENT_CLIENTS}
+  user_pool_id = "{pool}"
+  name         = "{prefix}-${{count.index}}"
+}}
+"#
+    )
 }
 
 /// Requests per second over `arrivals` (epoch seconds) after the first `burst`, which a full bucket lets through

@@ -15,12 +15,14 @@ pub mod attr {
     pub const REQUESTS_PER_SECOND_PER_POOL: &str = "requests_per_second_per_pool";
     pub const MUTATING_REQUESTS_PER_SECOND: &str = "mutating_requests_per_second";
     pub const READ_REQUESTS_PER_SECOND: &str = "read_requests_per_second";
+    pub const SHARED_RATE_LIMITER: &str = "shared_rate_limiter";
     pub const ASSUME_ROLE: &str = "assume_role";
 
     /// Inside `assume_role`.
     pub const ROLE_ARN: &str = "role_arn";
     pub const SESSION_NAME: &str = "session_name";
     pub const EXTERNAL_ID: &str = "external_id";
+    pub const STS_ENDPOINT_URL: &str = "sts_endpoint_url";
 }
 
 /// `max_retries` when left out.
@@ -49,6 +51,13 @@ pub fn schema() -> Schema {
             EXTERNAL_ID,
             Type::String,
             "External ID the role's trust policy requires, if any (2–1224 characters).",
+        ))
+        .attribute(Attribute::optional(
+            STS_ENDPOINT_URL,
+            Type::String,
+            "STS endpoint override for AssumeRole, an absolute `https://` URL (`http://` only for a loopback host). \
+             `endpoint_url` never applies to STS. Default: `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, then \
+             AWS's regional STS endpoint.",
         ));
     Schema::new(
         0,
@@ -69,8 +78,10 @@ pub fn schema() -> Schema {
         .attribute(Attribute::optional(
             ENDPOINT_URL,
             Type::String,
-            "Cognito endpoint override (for a local emulator or a VPC endpoint), an absolute `http(s)://` URL. \
-             Default: `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, then `AWS_ENDPOINT_URL`, then AWS's endpoint.",
+            "Cognito endpoint override (for a local emulator or a VPC endpoint), an absolute `https://` URL; \
+             `http://` only for a loopback host. Applies to Cognito only, never to STS (see \
+             `assume_role.sts_endpoint_url`). Default: `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, then \
+             `AWS_ENDPOINT_URL`, then AWS's endpoint.",
         ))
         .attribute(Attribute::optional(
             MAX_RETRIES,
@@ -117,6 +128,17 @@ pub fn schema() -> Schema {
                  Cognito's per-account `UserPoolClientRead` quota. A positive number up to 1000. Default: {}.",
                 pacing.read
             ),
+        ))
+        .attribute(Attribute::optional(
+            SHARED_RATE_LIMITER,
+            Type::Bool,
+            "Pacing: share the request rates above with every other run of this provider by the same user on this \
+             machine (several stacks, workspaces, a Terragrunt `run-all`, parallel CI jobs), so that together they \
+             keep to Cognito's quotas instead of each sending at the full rate. The rates live in files in a \
+             per-user runtime directory: `$XDG_RUNTIME_DIR/terraform-provider-cognito`, else \
+             `terraform-provider-cognito-<uid>` in the temporary directory (mode 0700, files 0600). Set to `false` \
+             to pace this run on its own; throttling answers still slow every run down, so runs on separate \
+             machines converge on sharing the quota. Default: `true`.",
         ))
         .block(NestedBlock::list_max_one(ASSUME_ROLE, assume_role)),
     )

@@ -7,6 +7,7 @@ use crate::support::LocalCognito;
 use crate::support::control_http::{self, ControlError};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
+use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::CreateUserPoolClientError;
 use aws_sdk_cognitoidentityprovider::types::{
     FeatureType, PreventUserExistenceErrorTypes, TimeUnitsType, TokenValidityUnitsType, UserPoolClientType,
 };
@@ -303,26 +304,23 @@ async fn error_fault_is_an_internal_error_service_error() {
     assert_eq!((last.status, last.fault.as_deref()), (500, Some("error")));
 }
 
-#[tokio::test]
-async fn dropped_response_fails_the_call_but_the_client_exists() {
-    let stack = LocalCognito::start();
-    let pool_id = stack.create_user_pool("lossy-pool").await;
-    stack.set_faults(json!({ "drop_rate": 1.0, "operations": ["CreateUserPoolClient"] }));
-
+/// Creates a client named `name` in a new pool while every create meets `fault` (a fault setting at rate 1.0):
+/// the error the caller got, and the names of the pool's clients listed afterwards with the faults off.
+async fn create_through(
+    stack: &LocalCognito,
+    fault: &str,
+    name: &str,
+) -> (SdkError<CreateUserPoolClientError>, Vec<String>) {
+    let pool_id = stack.create_user_pool(&format!("{name}-pool")).await;
+    stack.set_faults(json!({ fault: 1.0, "operations": ["CreateUserPoolClient"] }));
     let error = stack
         .sdk_without_retries()
         .create_user_pool_client()
         .user_pool_id(&pool_id)
-        .client_name("lost")
+        .client_name(name)
         .send()
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, SdkError::DispatchFailure(_) | SdkError::ResponseError(_)),
-        "expected a dispatch or response error, got {}",
-        DisplayErrorContext(&error)
-    );
-
     stack.set_faults(json!({}));
     let listed = stack
         .sdk()
@@ -331,17 +329,49 @@ async fn dropped_response_fails_the_call_but_the_client_exists() {
         .send()
         .await
         .expect("list clients");
-    let names: Vec<_> = listed
+    let names = listed
         .user_pool_clients()
         .iter()
-        .filter_map(|client| client.client_name())
+        .filter_map(|client| client.client_name().map(str::to_owned))
         .collect();
+    (error, names)
+}
+
+#[tokio::test]
+async fn dropped_response_fails_the_call_but_the_client_exists() {
+    let stack = LocalCognito::start();
+    let (error, names) = create_through(&stack, "drop_rate", "lost").await;
+    assert!(
+        matches!(error, SdkError::DispatchFailure(_) | SdkError::ResponseError(_)),
+        "expected a dispatch or response error, got {}",
+        DisplayErrorContext(&error)
+    );
     assert_eq!(names, ["lost"], "moto applied the request whose response was lost");
     let creates = stack.requests_for("CreateUserPoolClient");
     assert_eq!(
         (creates.len(), creates[0].status, creates[0].fault.as_deref()),
         (1, 200, Some("drop"))
     );
+}
+
+#[tokio::test]
+async fn error_after_effect_answers_500_but_the_client_exists() {
+    let stack = LocalCognito::start();
+    let (error, names) = create_through(&stack, "error_after_effect_rate", "applied").await;
+    let service_error = error.as_service_error().expect("a service error");
+    assert!(
+        service_error.is_internal_error_exception(),
+        "{}",
+        DisplayErrorContext(&error)
+    );
+    assert_eq!(names, ["applied"], "moto applied the request answered with a 500");
+    let creates = stack.requests_for("CreateUserPoolClient");
+    assert_eq!(creates.len(), 1);
+    assert_eq!(
+        (creates[0].status, creates[0].moto_status, creates[0].fault.as_deref()),
+        (500, Some(200), Some("error_after_effect"))
+    );
+    assert_eq!(creates[0].response["__type"], "InternalErrorException");
 }
 
 #[tokio::test]

@@ -6,16 +6,18 @@
 //! - Codec and framework, in process: [`codec_properties`], [`framework_rpcs`], [`rpc_hostile_input`].
 //! - The provider binary as Terraform starts it: [`protocol`], [`terraform_debug`], [`terraform_provider`].
 //! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`exactness`],
-//!   [`validation`], [`reliability`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
-//!   [`ecosystem_migration`], [`managed_login_branding`].
+//!   [`validation`], [`reliability`], [`concurrency`], [`security`], [`ecosystem_data_sources`],
+//!   [`ecosystem_ephemeral`], [`ecosystem_migration`], [`managed_login_branding`].
 //! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
-//! - The test harness itself: [`local_stack`], [`branding_local_stack`], [`terraform_harness`].
+//! - The test harness itself: [`local_stack`], [`local_cognito_rules`], [`branding_local_stack`],
+//!   [`terraform_harness`].
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod branding_local_stack;
 mod codec_properties;
+mod concurrency;
 mod ecosystem_data_sources;
 mod ecosystem_docs;
 mod ecosystem_ephemeral;
@@ -23,6 +25,8 @@ mod ecosystem_migration;
 mod ecosystem_release;
 mod exactness;
 mod framework_rpcs;
+mod hardening;
+mod local_cognito_rules;
 mod local_stack;
 mod managed_login_branding;
 mod portable;

@@ -170,6 +170,9 @@ async fn no_secret_reaches_trace_logs_terraform_output_or_the_wire_log() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
     const COUNT: usize = 20;
+    /// At most this many creates are sent: the ones in flight or already paced when Ctrl-C comes.
+    const STOPPED_WITHIN_CREATES: usize = 5;
+    const STOP_PROVIDER_MARKER: &str = "StopProvider: cancelling work in flight";
     let stack = LocalCognito::start();
     let pool_id = stack.create_user_pool("interrupted").await;
     let mut tf = Terraform::new(&stack);
@@ -234,9 +237,18 @@ async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
     eprintln!("Ctrl-C: terraform exited {stop_time:?} after SIGINT; {sent} of {COUNT} creates were sent");
 
     assert!(!status.success(), "an interrupted apply reports failure: {output}");
+    // Logged by the StopProvider RPC handler alone (the provider's SIGINT handler logs a different line).
     assert!(
-        stderr.contains("StopProvider"),
+        stderr.contains(STOP_PROVIDER_MARKER),
         "Terraform stopped the provider through the protocol: {output}"
+    );
+    // Without the stop, the creates still waiting for a pacing slot would take at least a second each: finishing
+    // sooner than that shows the waits were ended, not served.
+    let unstopped = Duration::from_secs((COUNT - STOPPED_WITHIN_CREATES) as u64);
+    assert!(
+        stop_time < unstopped,
+        "Terraform exited {stop_time:?} after Ctrl-C; serving the {} waiting creates would take {unstopped:?}: {output}",
+        COUNT - STOPPED_WITHIN_CREATES
     );
     for crash in [
         "plugin exited",
@@ -255,7 +267,7 @@ async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
         "StopProvider ended the waits for a pacing slot: {output}"
     );
     assert!(
-        sent <= 5,
+        sent <= STOPPED_WITHIN_CREATES,
         "no create waiting for a slot was sent after the stop: {sent} sent"
     );
 

@@ -30,6 +30,10 @@ received none or no JSON), ``rejected`` (null, or ``{"rule": ..., "code": ...}``
 request), ``fault`` (null or the name of the injected fault: ``throttle``, ``error``, ``drop``,
 ``error_after_effect``, ``rate_limit``, ``latency``) and ``timestamp`` (epoch seconds).
 
+Requests of the query protocol (STS: a form body with ``Action=...``) are relayed to moto untouched and logged too,
+with ``operation`` the action (e.g. ``AssumeRole``) and ``body`` the form's fields as a JSON object, so a test can
+tell which endpoint an AssumeRole went to and what it carried.
+
 Control endpoints (never forwarded, never recorded):
 - ``GET  /_proxy/requests``: the log as a JSON list.
 - ``POST /_proxy/reset``: clears the log, resets moto (``POST /moto-api/reset``), clears the faults and turns
@@ -95,6 +99,14 @@ operations. For each such request, in this order:
    answered with its rejection.
 3. ``latency_ms``: a delay before forwarding (fault ``latency`` when nothing else was injected).
 
+``namesake`` (null, or ``{"body": {...CreateUserPoolClient request...}, "hold_ms": N}``) stages someone else's
+create of a same-named client between a caller's listing and its create, once: the next ListUserPoolClients of
+``body.UserPoolId`` is answered from moto as it stood, then ``body`` is created in moto (dated then, as Cognito mode
+dates creates; not recorded: it is not the caller's), then the answer is held ``hold_ms`` before it goes (fault
+``namesake_listing``); the next CreateUserPoolClient of ``body.ClientName`` is answered HTTP 500
+``InternalErrorException`` without being forwarded (fault ``namesake_create_error``). Other faults do not apply to
+those two requests.
+
 HTTP details: the proxy is threaded (concurrent requests), speaks HTTP/1.1 with keep-alive to its clients and always
 answers with an exact Content-Length. moto answers ``Connection: close``; that header is not passed on, so the AWS
 SDK's connection pool can keep its connection to the proxy (a fresh one to moto is opened per request).
@@ -118,6 +130,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -159,6 +172,7 @@ DEFAULT_FAULTS = {
     "latency_ms": 0,
     "operations": None,
     "rate_limit_per_second": None,
+    "namesake": None,
 }
 
 
@@ -200,6 +214,18 @@ def validated_faults(requested):
     limit = faults["rate_limit_per_second"]
     if limit is not None and (not is_number(limit) or limit <= 0):
         raise ConfigError("rate_limit_per_second must be null or a positive number")
+    namesake = faults["namesake"]
+    if namesake is not None:
+        body = namesake.get("body") if isinstance(namesake, dict) else None
+        valid = (
+            isinstance(body, dict)
+            and isinstance(body.get("UserPoolId"), str)
+            and isinstance(body.get("ClientName"), str)
+            and is_number(namesake.get("hold_ms", 0))
+            and namesake.get("hold_ms", 0) >= 0
+        )
+        if not valid:
+            raise ConfigError("namesake must be null or {body: {UserPoolId, ClientName, ...}, hold_ms: >= 0}")
     return faults
 
 
@@ -262,6 +288,7 @@ class ProxyState:
         self._faults = dict(DEFAULT_FAULTS)
         self._random = random.Random(DEFAULT_FAULTS["seed"])
         self._buckets = {}
+        self._namesake_steps = []
         self.branding = local_cognito_branding.BrandingStore(self.clock)
 
     def cognito_mode(self):
@@ -299,6 +326,26 @@ class ProxyState:
         self._faults = faults
         self._random = random.Random(faults["seed"])
         self._buckets = {}
+        # The namesake's steps still to come.
+        self._namesake_steps = ["list", "create"] if faults["namesake"] is not None else []
+
+    def namesake_step(self, operation, body):
+        """The namesake step this request is (``"list"`` or ``"create"``) and the namesake, or (None, None)."""
+        with self._lock:
+            namesake = self._faults["namesake"]
+            if not self._namesake_steps or not isinstance(body, dict):
+                return None, None
+            step = self._namesake_steps[0]
+            wanted = {
+                "list": operation == "ListUserPoolClients"
+                and body.get("UserPoolId") == namesake["body"]["UserPoolId"],
+                "create": operation == "CreateUserPoolClient"
+                and body.get("ClientName") == namesake["body"]["ClientName"],
+            }[step]
+            if not wanted:
+                return None, None
+            self._namesake_steps.pop(0)
+            return step, namesake
 
     def reset(self):
         """Clears the log, faults and mode, then moto's state; raises OSError when moto does not answer."""
@@ -370,6 +417,14 @@ HOP_BY_HOP_HEADERS = {
 }
 # BaseHTTPRequestHandler.send_response writes its own.
 SERVER_SET_HEADERS = {"server", "date"}
+
+
+def query_protocol_form(content_type, body):
+    """The fields of a query-protocol request (STS, ``application/x-www-form-urlencoded``), or None."""
+    if not content_type or not content_type.startswith("application/x-www-form-urlencoded"):
+        return None
+    fields = urllib.parse.parse_qs((body or b"").decode("utf-8", "replace"), keep_blank_values=True)
+    return {name: values[-1] for name, values in fields.items()}
 
 
 class ProxyHandler(BaseHTTPRequestHandler):
@@ -471,6 +526,20 @@ class ProxyHandler(BaseHTTPRequestHandler):
         except OSError as error:
             self.answer_json(502, {"message": "moto did not answer: %s" % error})
             return
+        form = query_protocol_form(self.headers.get("Content-Type"), body)
+        if form is not None and "Action" in form:
+            self.server.state.record(
+                {
+                    "operation": form["Action"],
+                    "body": form,
+                    "status": status,
+                    "moto_status": status,
+                    "response": None,
+                    "rejected": None,
+                    "fault": None,
+                    "timestamp": time.time(),
+                }
+            )
         self.answer(status, headers, answer_body)
 
     def handle_control(self, body):
@@ -516,6 +585,15 @@ class ProxyHandler(BaseHTTPRequestHandler):
             "fault": None,
             "timestamp": time.time(),
         }
+
+        step, namesake = state.namesake_step(operation, body)
+        if step == "list":
+            self.list_then_stage_namesake(entry, raw_body, namesake)
+            return
+        if step == "create":
+            entry["fault"] = "namesake_create_error"
+            self.answer_and_record(entry, *error_answer(500, "InternalErrorException", "Internal server error"))
+            return
 
         plan = state.plan_faults(operation, body)
         entry["fault"] = plan.fault
@@ -563,6 +641,26 @@ class ProxyHandler(BaseHTTPRequestHandler):
             return
         if cognito_mode and status == 200 and operation in OPERATIONS_WITH_CLIENT_RESPONSE:
             answer_body = cognito_response(answer_body)
+        self.answer_and_record(entry, status, headers, answer_body)
+
+    def list_then_stage_namesake(self, entry, raw_body, namesake):
+        """The ``namesake`` fault's listing: answered as moto stood before someone else's create of the namesake."""
+        try:
+            status, headers, answer_body = self.forward(raw_body)
+        except OSError as error:
+            self.answer_json(502, {"message": "moto did not answer: %s" % error})
+            return
+        state = self.server.state
+        created = self.moto_call(
+            "CreateUserPoolClient",
+            local_cognito_clients.request_for_moto("CreateUserPoolClient", namesake["body"], state.clock.now()),
+        )
+        if created is None:
+            self.answer_json(502, {"message": "moto refused the namesake"})
+            return
+        time.sleep(namesake.get("hold_ms", 0) / 1000.0)
+        entry["fault"] = "namesake_listing"
+        entry["moto_status"] = status
         self.answer_and_record(entry, status, headers, answer_body)
 
     def answer_and_record(self, entry, status, headers, body):

@@ -261,6 +261,21 @@ impl LocalCognito {
             .collect()
     }
 
+    /// Sends one Cognito operation through the proxy exactly as written, past the SDK's own checks: the HTTP status
+    /// and the decoded answer. For requests the SDK could not express (wrong types, missing members).
+    pub fn cognito_call(&self, operation: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        control_http::cognito_call(&self.proxy_url, operation, body)
+            .unwrap_or_else(|error| panic!("{operation}: {error}\nstack stderr:\n{}", self.stderr_output()))
+    }
+
+    /// The rules Cognito mode enforces, by name, with the error code each answers (`GET /_proxy/rules`).
+    pub fn rules(&self) -> std::collections::BTreeMap<String, String> {
+        let body = self.control("GET", "/_proxy/rules", None);
+        serde_json::from_slice(&body)
+            .map_err(ControlError::from)
+            .unwrap_or_else(|error| panic!("GET /_proxy/rules: {error}"))
+    }
+
     /// Clears the request log, wipes moto's state, clears the faults and turns Cognito mode back on.
     pub fn reset(&self) {
         self.control("POST", "/_proxy/reset", None);

@@ -33,24 +33,21 @@ use schema::attr;
 use state::get;
 
 pub struct UserPoolClientResource {
-    schema: Schema,
     apis: Arc<dyn ApiSource>,
 }
 
 impl UserPoolClientResource {
     pub fn new(apis: Arc<dyn ApiSource>) -> UserPoolClientResource {
-        UserPoolClientResource {
-            schema: schema::schema(),
-            apis,
-        }
+        UserPoolClientResource { apis }
     }
 
     async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
         self.apis.api().await
     }
 
-    /// Creates or updates the client. An error means nothing changed remotely.
-    async fn apply_change(&self, ctx: &Context, request: &ApplyRequest) -> Result<Value, Diagnostics> {
+    /// Creates or updates the client: the new state, and a warning when a created client was adopted. An error
+    /// means nothing changed remotely.
+    async fn apply_change(&self, ctx: &Context, request: &ApplyRequest) -> Result<(Value, Diagnostics), Diagnostics> {
         let settings = state::settings_from_value(&request.planned)
             .map_err(|problem| internal_error(format!("the planned value is incomplete: {problem}")))?;
         let api = self.api().await?;
@@ -65,8 +62,12 @@ impl UserPoolClientResource {
                 .create(&user_pool_id, &settings, generate_secret)
                 .await
                 .map_err(|error| api_diagnostics(&error))?;
-            tracing::info!(user_pool_id, client_id = %created.client_id, "created app client");
-            return Ok(state::state_from_remote(&created, &request.planned));
+            tracing::info!(user_pool_id, client_id = %created.client.client_id, "created app client");
+            let warnings = created
+                .adopted
+                .map(|note| Diagnostic::warning("App client adopted after a lost answer", note).into())
+                .unwrap_or_default();
+            return Ok((state::state_from_remote(&created.client, &request.planned), warnings));
         }
 
         let Value::Object(planned_attributes) = &request.planned else {
@@ -74,7 +75,7 @@ impl UserPoolClientResource {
         };
         if !plan::configuration_differs(planned_attributes, &request.prior) {
             // Nothing to send: every write counts against Cognito's 5-per-second quota.
-            return Ok(request.prior.clone());
+            return Ok((request.prior.clone(), Diagnostics::new()));
         }
         let client_id = required_string(&request.prior, attr::ID)?;
         let remote = if state::settings_from_value(&request.prior).is_ok_and(|prior| prior == settings) {
@@ -104,7 +105,7 @@ impl UserPoolClientResource {
         };
         let mut new_state = state::state_from_remote(&remote, &request.planned);
         keep_secret_if_not_reported(&mut new_state, &request.prior);
-        Ok(new_state)
+        Ok((new_state, Diagnostics::new()))
     }
 
     /// Reads the client back: its state, or null with a warning when it was deleted outside Terraform.
@@ -169,17 +170,18 @@ impl Resource for UserPoolClientResource {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        schema::schema()
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        crate::cognito::user_pool_client::rules::validate(config)
+        rules::validate(config)
     }
 
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
         PlanResponse {
             planned: plan::plan(&request.prior, &request.config),
-            requires_replace: plan::requires_replace(),
+            // The schema declares which changes replace the client; the framework answers with them.
+            requires_replace: Vec::new(),
             planned_private: request.prior_private,
             diagnostics: Diagnostics::new(),
         }
@@ -188,10 +190,10 @@ impl Resource for UserPoolClientResource {
     async fn apply(&self, ctx: &Context, request: ApplyRequest) -> StateResponse {
         let private = request.planned_private.clone();
         match self.apply_change(ctx, &request).await {
-            Ok(new_state) => StateResponse {
+            Ok((new_state, diagnostics)) => StateResponse {
                 new_state,
                 private,
-                diagnostics: Diagnostics::new(),
+                diagnostics,
             },
             // Nothing changed remotely: the prior state (null for a failed create) is still the truth.
             Err(diagnostics) => StateResponse {

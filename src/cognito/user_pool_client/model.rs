@@ -169,13 +169,13 @@ impl ClientSettings {
             auth_session_validity: defaults::AUTH_SESSION_VALIDITY,
             token_validity_units: units,
             allowed_oauth_flows: BTreeSet::new(),
-            allowed_oauth_flows_user_pool_client: false,
+            allowed_oauth_flows_user_pool_client: defaults::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT,
             allowed_oauth_scopes: BTreeSet::new(),
             callback_urls: BTreeSet::new(),
             logout_urls: BTreeSet::new(),
             default_redirect_uri: None,
             enable_token_revocation: defaults::ENABLE_TOKEN_REVOCATION,
-            enable_propagate_additional_user_context_data: false,
+            enable_propagate_additional_user_context_data: defaults::ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA,
             explicit_auth_flows: defaults::explicit_auth_flows(),
             prevent_user_existence_errors: defaults::PREVENT_USER_EXISTENCE_ERRORS.to_string(),
             read_attributes: BTreeSet::new(),
@@ -215,7 +215,9 @@ impl fmt::Debug for RemoteClient {
     }
 }
 
-/// Cognito's documented defaults (cognito-client-facts §6). Durations are expressed in whatever unit applies.
+/// Cognito's documented defaults (cognito-client-facts §6): what a member left out of Create or Update becomes,
+/// and what a response that leaves it out means. Durations are expressed in whatever unit applies. The schema
+/// declares each argument's default from these, and the API mapping fills absent response members with them.
 pub mod defaults {
     use super::{TimeUnit, TokenValidityUnits};
     use std::collections::BTreeSet;
@@ -229,7 +231,10 @@ pub mod defaults {
     pub const ID_TOKEN_SECONDS: i64 = 3_600;
     pub const REFRESH_TOKEN_SECONDS: i64 = 30 * 86_400;
     pub const AUTH_SESSION_VALIDITY: i64 = 3;
+    pub const ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT: bool = false;
     pub const ENABLE_TOKEN_REVOCATION: bool = true;
+    pub const ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA: bool = false;
+    pub const USER_DATA_SHARED: bool = false;
     pub const PREVENT_USER_EXISTENCE_ERRORS: &str = "LEGACY";
     pub const ROTATION_DISABLED: &str = "DISABLED";
     pub const EXPLICIT_AUTH_FLOWS: [&str; 3] = ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"];
