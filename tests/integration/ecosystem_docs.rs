@@ -65,10 +65,12 @@ fn docs_cover_every_type_with_examples() {
     assert_eq!(
         paths,
         [
+            "data-sources/managed_login_branding.md",
             "data-sources/user_pool_client.md",
             "data-sources/user_pool_clients.md",
             "ephemeral-resources/user_pool_client_secret.md",
             "index.md",
+            "resources/managed_login_branding.md",
             "resources/user_pool_client.md",
         ]
     );
@@ -80,9 +82,19 @@ fn docs_cover_every_type_with_examples() {
         );
         assert!(page.content.contains("## Schema"), "{}", page.path.display());
     }
-    let resource = &pages[4].content;
+    let resource = &pages[6].content;
     assert!(resource.contains("## Import") && resource.contains("terraform import cognito_user_pool_client."));
     assert!(resource.contains("- `client_secret` (String, Sensitive)"), "{resource}");
+    assert!(
+        resource.contains("(managed_login_branding)"),
+        "the app client's page links to the branding style"
+    );
+    let branding = &pages[5].content;
+    assert!(
+        branding.contains("terraform import cognito_managed_login_branding."),
+        "{branding}"
+    );
+    assert!(branding.contains("### Nested Schema for `asset`"), "{branding}");
 }
 
 #[test]

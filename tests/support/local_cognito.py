@@ -70,6 +70,15 @@ is written apart from the provider's own rules and defaults):
 
 With Cognito mode off, requests and responses pass through unchanged: plain moto, merging updates.
 
+Managed login branding (emulated, in either mode)
+-------------------------------------------------
+moto has none of the five branding operations (CreateManagedLoginBranding, DescribeManagedLoginBranding,
+DescribeManagedLoginBrandingByClient, UpdateManagedLoginBranding, DeleteManagedLoginBranding); the proxy answers
+them itself with Cognito's documented semantics (one style per app client, UUID IDs, Update keeping what it is not
+given, ReturnMergedResources, the asset enums and size limits, the 2 MB request limit), as described in
+``local_cognito_branding``. It asks moto only whether an app client exists. They are recorded and subject to faults
+like the others, and ``/_proxy/reset`` forgets every style.
+
 Faults (all off by default; set with /_proxy/config)
 ----------------------------------------------------
 ``{"seed": 0, "throttle_rate": 0.0, "error_rate": 0.0, "drop_rate": 0.0, "error_after_effect_rate": 0.0,
@@ -126,6 +135,7 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import local_cognito_branding
 import local_cognito_clients
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -279,6 +289,7 @@ class ProxyState:
         self._random = random.Random(DEFAULT_FAULTS["seed"])
         self._buckets = {}
         self._namesake_steps = []
+        self.branding = local_cognito_branding.BrandingStore(self.clock)
 
     def cognito_mode(self):
         with self._lock:
@@ -342,6 +353,7 @@ class ProxyState:
             self._requests = []
             self._cognito_mode = True
             self._set_faults_locked(dict(DEFAULT_FAULTS))
+        self.branding.reset()
         request = urllib.request.Request(self.moto_url + "/moto-api/reset", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
@@ -590,6 +602,9 @@ class ProxyHandler(BaseHTTPRequestHandler):
             return
         if plan.delay_seconds > 0:
             time.sleep(plan.delay_seconds)
+        if operation in local_cognito_branding.OPERATIONS:
+            self.handle_branding(operation, body, raw_body, entry, plan)
+            return
 
         cognito_mode = state.cognito_mode()
         forwarded_body = raw_body
@@ -658,6 +673,33 @@ class ProxyHandler(BaseHTTPRequestHandler):
             entry["response"] = None
         self.server.state.record(entry)
         self.answer(status, headers, body)
+
+    def handle_branding(self, operation, body, raw_body, entry, plan):
+        """Answers a managed-login-branding request from the emulation (``local_cognito_branding``), in either mode;
+        moto is only asked whether the app client exists. A dropped response, or a failure told after the fact, is
+        applied first, like a request moto applies."""
+        state = self.server.state
+
+        def client_exists(pool_id, client_id):
+            return self.moto_call("DescribeUserPoolClient", {"UserPoolId": pool_id, "ClientId": client_id}) is not None
+
+        try:
+            answer = state.branding.handle(operation, body, len(raw_body), client_exists)
+            status = 200
+            headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", str(uuid.uuid4()))]
+            answer_body = json.dumps(answer).encode()
+        except local_cognito_branding.BrandingError as error:
+            status, headers, answer_body = error_answer(400, error.code, error.message)
+        entry["moto_status"] = None
+        if plan.drop_response:
+            entry["status"] = status
+            state.record(entry)
+            self.close_connection = True
+            return
+        if plan.answer_after is not None:
+            self.answer_and_record(entry, *plan.answer_after)
+            return
+        self.answer_and_record(entry, status, headers, answer_body)
 
     def moto_call(self, operation, request):
         """One Cognito call straight to moto, unrecorded, with this request's Authorization header (moto takes the

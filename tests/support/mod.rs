@@ -11,6 +11,7 @@
 //! What both rely on from Terraform and moto is in docs/dev/local-test-stack.md.
 
 pub mod acceptance;
+pub mod branding;
 pub mod control_http;
 pub mod elf;
 pub mod local_cognito;

@@ -20,6 +20,7 @@
 mod adopt;
 mod error;
 mod fake;
+mod managed_login_branding;
 mod operation;
 mod pacing;
 mod retry;
@@ -37,6 +38,7 @@ pub use adopt::{
 };
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
 pub use fake::{FakeCognito, RecordedRequest};
+pub use managed_login_branding::{BrandingCalls, ManagedLoginBrandings};
 pub use operation::{Category, Effect, Operation, Scope};
 #[cfg(unix)]
 pub use pacing::FileStore;
@@ -51,14 +53,15 @@ pub use user_pool_client::mapping::{
 pub use user_pool_client::{ClientPage, ClientSummary, UserPoolClientCalls, UserPoolClients};
 
 /// Every call a backend can make: what [`Cognito`] is built on.
-pub trait Backend: UserPoolClientCalls + 'static {}
+pub trait Backend: UserPoolClientCalls + BrandingCalls + 'static {}
 
-impl<B: UserPoolClientCalls + 'static> Backend for B {}
+impl<B: UserPoolClientCalls + BrandingCalls + 'static> Backend for B {}
 
 /// The facades of one provider configuration, sharing one [`Stack`] (and so one pacer: the quotas are per pool and
 /// per account, not per resource).
 pub struct Cognito {
     clients: UserPoolClients,
+    brandings: ManagedLoginBrandings,
     region: Option<String>,
 }
 
@@ -70,7 +73,8 @@ impl Cognito {
         let region = stack.region().map(str::to_string);
         let stack = Arc::new(stack);
         Cognito {
-            clients: UserPoolClients::new(backend, stack, max_create_requests, registry),
+            clients: UserPoolClients::new(backend.clone(), stack.clone(), max_create_requests, registry),
+            brandings: ManagedLoginBrandings::new(backend, stack),
             region,
         }
     }
@@ -94,6 +98,11 @@ impl Cognito {
     /// App clients.
     pub fn clients(&self) -> &UserPoolClients {
         &self.clients
+    }
+
+    /// Managed login branding styles.
+    pub fn brandings(&self) -> &ManagedLoginBrandings {
+        &self.brandings
     }
 }
 

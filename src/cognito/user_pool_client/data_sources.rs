@@ -18,7 +18,7 @@ use super::schema::{self as resource_schema, attr};
 use super::state::{self, get};
 use crate::cognito::ApiSource;
 use crate::cognito::api::{ClientSummary, Cognito};
-use crate::cognito::unless_stopped;
+use crate::cognito::{data_answer, unless_stopped};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, DataSource};
 use crate::tf::schema::{Attribute, Block, Schema};
@@ -175,14 +175,6 @@ pub(super) fn argument(config: &Value, name: &str) -> Result<String, Diagnostics
     }
 }
 
-/// Folds a read's outcome into what the framework expects: a value next to its diagnostics.
-fn answer(result: Result<Value, Diagnostics>) -> (Value, Diagnostics) {
-    match result {
-        Ok(value) => (value, Diagnostics::new()),
-        Err(diagnostics) => (Value::Null, diagnostics),
-    }
-}
-
 pub struct UserPoolClientDataSource {
     schema: Schema,
     apis: Arc<dyn ApiSource>,
@@ -229,7 +221,7 @@ impl DataSource for UserPoolClientDataSource {
     }
 
     async fn read(&self, ctx: &Context, config: Value) -> (Value, Diagnostics) {
-        answer(self.read_client(ctx, &config).await)
+        data_answer(self.read_client(ctx, &config).await)
     }
 }
 
@@ -265,7 +257,7 @@ impl DataSource for UserPoolClientsDataSource {
     }
 
     async fn read(&self, ctx: &Context, config: Value) -> (Value, Diagnostics) {
-        answer(self.read_clients(ctx, &config).await)
+        data_answer(self.read_clients(ctx, &config).await)
     }
 }
 

@@ -8,9 +8,9 @@ use super::schema::{attr, schema};
 use super::state::get;
 use crate::cognito::FakeSource;
 use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation, Scope};
-use crate::tf::diagnostics::{Diagnostics, Severity};
-use crate::tf::msgpack;
-use crate::tf::resource::{ApplyRequest, Context, PlanRequest, ReadRequest, Resource};
+use crate::cognito::handler_test_support::{plan_and_apply, refresh};
+use crate::tf::diagnostics::Severity;
+use crate::tf::resource::{Context, Resource};
 use crate::tf::value::{Type, Value};
 
 const POOL: &str = "us-east-1_testpool";
@@ -43,70 +43,6 @@ fn config(pairs: &[(&str, Value)]) -> Value {
 
 fn strings(items: &[&str]) -> Value {
     Value::Set(items.iter().map(|s| Value::string(*s)).collect())
-}
-
-/// Plans and applies `config` over `prior` the way Terraform does, checking Terraform's consistency rules.
-async fn plan_and_apply(resource: &UserPoolClientResource, prior: &Value, config: &Value) -> (Value, Diagnostics) {
-    let ctx = Context::default();
-    let plan = resource
-        .plan(
-            &ctx,
-            PlanRequest {
-                prior: prior.clone(),
-                proposed: config.clone(),
-                config: config.clone(),
-                prior_private: vec![],
-            },
-        )
-        .await;
-    assert!(!plan.diagnostics.has_errors(), "{:?}", plan.diagnostics);
-    msgpack::encode(&plan.planned, schema().value_type()).expect("the plan conforms to the schema");
-    let applied = resource
-        .apply(
-            &ctx,
-            ApplyRequest {
-                prior: prior.clone(),
-                planned: plan.planned.clone(),
-                config: config.clone(),
-                planned_private: plan.planned_private,
-            },
-        )
-        .await;
-    if !applied.diagnostics.has_errors() {
-        assert_consistent(&plan.planned, &applied.new_state);
-    }
-    (applied.new_state, applied.diagnostics)
-}
-
-/// Terraform's "inconsistent result after apply" check: every known planned value comes back unchanged.
-fn assert_consistent(planned: &Value, applied: &Value) {
-    let (Value::Object(planned), Value::Object(applied)) = (planned, applied) else {
-        panic!("objects expected")
-    };
-    for (name, value) in planned {
-        if value.is_wholly_known() {
-            assert!(
-                value.semantically_equal(&applied[name]),
-                "{name}: planned {value:?}, applied {:?}",
-                applied[name]
-            );
-        } else {
-            assert!(applied[name].is_wholly_known(), "{name} still unknown after apply");
-        }
-    }
-}
-
-async fn refresh(resource: &UserPoolClientResource, state: &Value) -> (Value, Diagnostics) {
-    let response = resource
-        .read(
-            &Context::default(),
-            ReadRequest {
-                state: state.clone(),
-                private: vec![],
-            },
-        )
-        .await;
-    (response.new_state, response.diagnostics)
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::api::Cognito;
-use super::{ApiSource, api_diagnostics, unless_stopped};
+use super::{ApiSource, api_diagnostics, internal_error, read_response, required_string, unless_stopped};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{
     ApplyRequest, Context, ImportedObject, MoveRequest, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
@@ -49,7 +49,7 @@ impl UserPoolClientResource {
     /// means nothing changed remotely.
     async fn apply_change(&self, ctx: &Context, request: &ApplyRequest) -> Result<(Value, Diagnostics), Diagnostics> {
         let settings = state::settings_from_value(&request.planned)
-            .map_err(|problem| internal(format!("the planned value is incomplete: {problem}")))?;
+            .map_err(|problem| internal_error(format!("the planned value is incomplete: {problem}")))?;
         let api = self.api().await?;
         let user_pool_id = required_string(&request.planned, attr::USER_POOL_ID)?;
 
@@ -71,7 +71,7 @@ impl UserPoolClientResource {
         }
 
         let Value::Object(planned_attributes) = &request.planned else {
-            return Err(internal("the planned value is not an object"));
+            return Err(internal_error("the planned value is not an object"));
         };
         if !plan::configuration_differs(planned_attributes, &request.prior) {
             // Nothing to send: every write counts against Cognito's 5-per-second quota.
@@ -144,21 +144,6 @@ fn client_address(state: &Value) -> Result<(String, String), Diagnostics> {
         required_string(state, attr::USER_POOL_ID)?,
         required_string(state, attr::ID)?,
     ))
-}
-
-fn internal(detail: impl std::fmt::Display) -> Diagnostics {
-    Diagnostic::error(
-        "Provider internal error",
-        format!("{detail}. This is a bug in the provider; please report it."),
-    )
-    .into()
-}
-
-fn required_string(value: &Value, name: &str) -> Result<String, Diagnostics> {
-    get(value, name)
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| internal(format!("{name} is not a known string")))
 }
 
 /// Parses `POOL_ID/CLIENT_ID`.
@@ -248,18 +233,8 @@ impl Resource for UserPoolClientResource {
     }
 
     async fn read(&self, ctx: &Context, request: ReadRequest) -> StateResponse {
-        match self.refresh(ctx, &request.state).await {
-            Ok((new_state, diagnostics)) => StateResponse {
-                new_state,
-                private: request.private,
-                diagnostics,
-            },
-            Err(diagnostics) => StateResponse {
-                new_state: request.state,
-                private: request.private,
-                diagnostics,
-            },
-        }
+        let refreshed = self.refresh(ctx, &request.state).await;
+        read_response(request, refreshed)
     }
 
     async fn import(&self, ctx: &Context, id: &str) -> Result<Vec<ImportedObject>, Diagnostics> {

@@ -18,6 +18,7 @@ use aws_smithy_types::DateTime;
 
 use super::user_pool_client::mapping::as_cognito_reports;
 use super::{ApiError, ClientPage, ClientSummary, Operation, Scope, UserPoolClientCalls, format_timestamp};
+use crate::cognito::managed_login_branding::model::StyleRequest;
 use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
 
 /// Cognito's default quota of app clients per user pool.
@@ -41,6 +42,8 @@ pub struct RecordedRequest {
     pub settings: Option<ClientSettings>,
     /// Create's GenerateSecret.
     pub generate_secret: Option<bool>,
+    /// The members a managed-login-branding Create or Update carried.
+    pub style: Option<StyleRequest>,
 }
 
 struct QueuedError {
@@ -58,6 +61,8 @@ struct State {
     clock: i64,
     client_quota: usize,
     page_size: usize,
+    /// Managed login branding styles, in creation order.
+    styles: Vec<branding::StoredStyle>,
 }
 
 impl State {
@@ -116,6 +121,7 @@ impl FakeCognito {
                 clock: CLOCK_START,
                 client_quota: DEFAULT_CLIENT_QUOTA,
                 page_size: DEFAULT_PAGE_SIZE,
+                styles: Vec::new(),
             }),
             interjections: Mutex::new(HashMap::new()),
         }
@@ -324,6 +330,7 @@ fn request(operation: Operation, user_pool_id: &str, client_id: Option<&str>) ->
         client_id: client_id.map(str::to_string),
         settings: None,
         generate_secret: None,
+        style: None,
     }
 }
 
@@ -446,6 +453,8 @@ impl UserPoolClientCalls for FakeCognito {
         })
     }
 }
+
+mod branding;
 
 #[cfg(test)]
 mod tests;
