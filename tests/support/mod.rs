@@ -10,6 +10,7 @@
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod client_secrets;
 pub mod control_http;
 pub mod local_cognito;
 pub mod terraform;
