@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod user_pool_client;
+pub mod user_pool_client_secret;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -3,6 +3,7 @@
 
 pub mod codec_error;
 mod codec_number;
+pub mod codec_type;
 pub mod diagnostics;
 pub mod docs;
 pub mod json;

@@ -13,11 +13,9 @@ use rmp::encode::{ByteBuf, ValueWriteError};
 
 use super::codec_error::{CodecError, PathStep, Problem, WithinStep, describe_type, describe_value};
 use super::codec_number::{WireNumber, number_from_float, number_from_unsigned, parse_number, wire_form};
-use super::json::{type_from_json, type_to_json};
+pub use super::codec_type::MAX_DEPTH;
+use super::codec_type::{check_attributes_match, type_from_json, type_to_json};
 use super::value::{Number, Refinements, Type, Value};
-
-/// How deeply values (and `dynamic` values inside `dynamic` values) may nest. Real schemas nest a handful of levels.
-pub const MAX_DEPTH: usize = 64;
 
 /// Extension type of an unknown value that carries refinements.
 const REFINED_UNKNOWN_EXT: i8 = 0x0c;
@@ -677,23 +675,6 @@ fn encode_value(out: &mut ByteBuf, value: &Value, ty: &Type, depth: usize) -> Re
         _ => return Err(not_conforming(value, ty)),
     }
     Ok(())
-}
-
-/// An object value must hold exactly the attributes of its type: never send Terraform an incomplete object.
-pub(crate) fn check_attributes_match(
-    attributes: &BTreeMap<String, Value>,
-    attribute_types: &BTreeMap<String, Type>,
-) -> Result<(), CodecError> {
-    if attributes.len() == attribute_types.len() && attributes.keys().eq(attribute_types.keys()) {
-        return Ok(());
-    }
-    if let Some(missing) = attribute_types.keys().find(|name| !attributes.contains_key(*name)) {
-        return Err(Problem::MissingAttribute(missing.clone()).into());
-    }
-    match attributes.keys().find(|name| !attribute_types.contains_key(*name)) {
-        Some(extra) => Err(Problem::UnsupportedAttribute(extra.clone()).into()),
-        None => Ok(()),
-    }
 }
 
 fn encode_number(out: &mut ByteBuf, number: &Number) -> Result<(), CodecError> {

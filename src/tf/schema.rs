@@ -3,7 +3,7 @@
 
 use crate::proto::tfplugin6 as pb;
 
-use super::json::type_to_json;
+use super::codec_type::type_to_json;
 use super::value::{Type, Value};
 
 /// Who sets an attribute: the user, the provider, or either.

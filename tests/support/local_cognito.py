@@ -24,8 +24,11 @@ Recording
 Every request carrying an ``X-Amz-Target`` header is logged, in arrival order, with:
 ``operation`` (the part after ``AWSCognitoIdentityProviderService.``, e.g. ``UpdateUserPoolClient``), ``body`` (the
 JSON body exactly as the client sent it, before any Cognito-mode rewrite; null if it was not JSON), ``status`` (the
-HTTP status this proxy answered, or for a dropped response the status moto gave), ``fault`` (null or the name of the
-injected fault: ``throttle``, ``error``, ``drop``, ``rate_limit``, ``latency``) and ``timestamp`` (epoch seconds).
+HTTP status this proxy answered, or for a dropped response the status moto gave), ``moto_status`` (the status moto
+gave, null when the request never reached moto), ``response`` (the JSON body the client received, null when it
+received none or no JSON), ``rejected`` (null, or ``{"rule": ..., "code": ...}`` when Cognito mode refused the
+request), ``fault`` (null or the name of the injected fault: ``throttle``, ``error``, ``drop``,
+``error_after_effect``, ``rate_limit``, ``latency``) and ``timestamp`` (epoch seconds).
 
 Control endpoints (never forwarded, never recorded):
 - ``GET  /_proxy/requests``: the log as a JSON list.
@@ -34,6 +37,7 @@ Control endpoints (never forwarded, never recorded):
 - ``POST /_proxy/config`` with ``{"cognito_mode": bool, "faults": {...}}``: each key is optional; ``faults``
   replaces the whole fault configuration (unknown keys or wrong types answer 400). Answers the configuration now in
   force, which ``GET /_proxy/config`` also returns.
+- ``GET  /_proxy/rules``: the rules Cognito mode enforces, ``{rule name: error code}``.
 - ``POST /_proxy/config`` also takes ``{"describe_after_rotation": "newest" | "none"}`` (see Client secrets).
 - ``GET  /_proxy/client-secrets``: every app client the secret store knows, with its active secrets' IDs and
   creation dates (never their values).
@@ -44,39 +48,27 @@ Everything else (including ``/moto-api/...``) is forwarded to moto.
 
 Cognito mode (on by default)
 ----------------------------
-Makes moto behave like the real service for app clients, following shared/docs/cognito-client-facts.md §5-§6:
+Makes moto behave like the real service for app clients. The behaviours live in ``local_cognito_clients.py``, each
+with its source in Amazon Cognito's API reference or in what Cognito is observed to do (that module explains why it
+is written apart from the provider's own rules and defaults):
 
-(a) ``UpdateUserPoolClient`` replaces the whole configuration. Before forwarding, every mutable member the request
-    omits is added to it so that moto, which merges, forgets the old value:
-    - the list members (ReadAttributes, WriteAttributes, ExplicitAuthFlows, SupportedIdentityProviders,
-      CallbackURLs, LogoutURLs, AllowedOAuthFlows, AllowedOAuthScopes) are sent as ``[]`` (moto's own code reads
-      ReadAttributes as a list, so an empty list is safer than null);
-    - every other member (DefaultRedirectURI, AnalyticsConfiguration, TokenValidityUnits, RefreshTokenRotation,
-      PreventUserExistenceErrors, the three token validities, AllowedOAuthFlowsUserPoolClient, EnableTokenRevocation,
-      EnablePropagateAdditionalUserContextData, AuthSessionValidity) is sent as JSON null: moto stores None, and its
-      response serializer leaves None out, so the member disappears from the stored client; (b) then reports the
-      default where Cognito reports one.
-    - ClientName is kept when omitted: Cognito does not document a reset for it, and a nameless client cannot exist.
-    - ``LastModifiedDate`` is set to now (epoch seconds, millisecond precision, strictly increasing across the
-      proxy's life), which moto stores and returns as it is.
-    ``CreateUserPoolClient`` gets ``CreationDate`` = ``LastModifiedDate`` = now the same way, and, when the request
-    has no RefreshTokenValidity, a null one so that moto's fixed ``30`` does not stand in for "30 days" when the
-    refresh unit is not days; (b) fills in the right number.
-    Clients created while Cognito mode was off have no dates, as in plain moto.
-
-(b) The ``UserPoolClient`` in the responses of CreateUserPoolClient, UpdateUserPoolClient and DescribeUserPoolClient
-    carries the values Cognito fills in on the server, each only when the member is absent:
-    - empty lists are left out (Cognito returns nothing for an empty list, e.g. hashicorp/terraform-provider-aws
-      #30257), then ExplicitAuthFlows becomes ``[ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH]``;
-    - TokenValidityUnits ``{AccessToken: hours, IdToken: hours, RefreshToken: days}``, per missing sub-member too;
-    - AccessTokenValidity and IdTokenValidity: 1 hour expressed in their unit (1 for hours, 60 for minutes, 3600 for
-      seconds; 1 for days, the nearest valid value, as 1 hour is not a whole number of days);
-    - RefreshTokenValidity: 30 days in its unit (30, 720, 43200 or 2592000); a stored 0 also becomes that, since
-      Cognito silently replaces 0 by the default;
-    - RefreshTokenRotation ``{Feature: DISABLED}``, PreventUserExistenceErrors ``LEGACY``,
-      AllowedOAuthFlowsUserPoolClient false, EnableTokenRevocation true, EnablePropagateAdditionalUserContextData
-      false, AuthSessionValidity 3.
-    Unknown unit names (which Cognito would have rejected) count as the default unit for these numbers.
+(a) CreateUserPoolClient and UpdateUserPoolClient are checked as Cognito checks them before anything is forwarded:
+    the members' documented lengths, ranges, patterns and enums, token durations in their units, redirect URL rules
+    (absolute, no fragment, HTTPS except http://localhost, http://127.0.0.1 and http://[::1]), auth-flow and OAuth
+    flow combinations, secrets required by client_credentials and context data, and custom scopes and identity
+    providers that must exist in the pool (looked up in moto). A refused request answers HTTP 400 with Cognito's
+    error code (``InvalidParameterException``, ``InvalidOAuthFlowException``, ``ScopeDoesNotExistException``) and
+    never reaches moto.
+(b) What is sent is stored, with Cognito's documented rewrites only: an Update replaces the whole configuration (every
+    member it leaves out is reset, which moto, merging, would not do); a RefreshTokenValidity of 0 becomes 30 days;
+    an analytics configuration given by ApplicationArn alone gets Cognito's service-linked role as RoleArn.
+    ``CreationDate`` and ``LastModifiedDate`` are set to now (epoch seconds, millisecond precision, strictly
+    increasing across the proxy's life); clients created while Cognito mode was off have no dates, as in plain moto.
+(c) The ``UserPoolClient`` in the answers of Create, Update and Describe is reported as Cognito reports it: empty
+    lists left out; TokenValidityUnits, RefreshTokenValidity (30 days in its unit), RefreshTokenRotation (DISABLED),
+    AuthSessionValidity, EnableTokenRevocation, AllowedOAuthFlowsUserPoolClient and
+    EnablePropagateAdditionalUserContextData filled in when unset; AccessTokenValidity, IdTokenValidity,
+    PreventUserExistenceErrors and ExplicitAuthFlows left out when unset.
 
 With Cognito mode off, requests and responses pass through unchanged: plain moto, merging updates. The client
 secrets below are emulated in both modes.
@@ -94,8 +86,8 @@ newest active secret) or ``none`` (no ClientSecret at all).
 
 Faults (all off by default; set with /_proxy/config)
 ----------------------------------------------------
-``{"seed": 0, "throttle_rate": 0.0, "error_rate": 0.0, "drop_rate": 0.0, "latency_ms": 0, "operations": null,
-"rate_limit_per_second": null}``
+``{"seed": 0, "throttle_rate": 0.0, "error_rate": 0.0, "drop_rate": 0.0, "error_after_effect_rate": 0.0,
+"latency_ms": 0, "operations": null, "rate_limit_per_second": null}``
 
 Only requests with an ``X-Amz-Target`` are subject to faults, and when ``operations`` is a list only those
 operations. For each such request, in this order:
@@ -105,8 +97,11 @@ operations. For each such request, in this order:
 2. One number drawn from a ``random.Random(seed)`` (reseeded whenever the faults are set), so a given request
    sequence always meets the same faults. It picks, by consecutive ranges, ``throttle`` (HTTP 400,
    ``X-Amzn-ErrorType: TooManyRequestsException`` and Cognito's JSON error body, not forwarded), ``error`` (HTTP 500
-   ``InternalErrorException``, not forwarded) or ``drop`` (forwarded to moto, which applies it, then the connection
-   is closed without any response: the "lost response" case).
+   ``InternalErrorException``, not forwarded), ``drop`` (forwarded to moto, which applies it, then the connection
+   is closed without any response: the "lost response" case) or ``error_after_effect`` (forwarded to moto, which
+   applies it, then answered HTTP 500 ``InternalErrorException`` whatever moto said: the call took effect and the
+   caller is told it failed). A request that Cognito mode refuses meets no drop or error_after_effect: it is
+   answered with its rejection.
 3. ``latency_ms``: a delay before forwarding (fault ``latency`` when nothing else was injected).
 
 HTTP details: the proxy is threaded (concurrent requests), speaks HTTP/1.1 with keep-alive to its clients and always
@@ -136,105 +131,11 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import local_cognito_clients
+
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 
-# ---------------------------------------------------------------------------------------------------------------------
-# Cognito's defaults (shared/docs/cognito-client-facts.md §6)
-# ---------------------------------------------------------------------------------------------------------------------
-
-DEFAULT_TOKEN_VALIDITY_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
-SECONDS_PER_UNIT = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
-DEFAULT_ACCESS_AND_ID_TOKEN_SECONDS = 3600
-DEFAULT_REFRESH_TOKEN_SECONDS = 30 * 86400
-DEFAULT_EXPLICIT_AUTH_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]
-
-# Members that Update resets to "nothing" when omitted, sent to moto as an empty list.
-LIST_MEMBERS = [
-    "ReadAttributes",
-    "WriteAttributes",
-    "ExplicitAuthFlows",
-    "SupportedIdentityProviders",
-    "CallbackURLs",
-    "LogoutURLs",
-    "AllowedOAuthFlows",
-    "AllowedOAuthScopes",
-]
-# Members that Update resets when omitted, sent to moto as null so that it stores None and stops returning them;
-# the response filling then reports Cognito's default where there is one.
-NON_LIST_MEMBERS = [
-    "DefaultRedirectURI",
-    "AnalyticsConfiguration",
-    "TokenValidityUnits",
-    "RefreshTokenRotation",
-    "PreventUserExistenceErrors",
-    "RefreshTokenValidity",
-    "AccessTokenValidity",
-    "IdTokenValidity",
-    "AllowedOAuthFlowsUserPoolClient",
-    "EnableTokenRevocation",
-    "EnablePropagateAdditionalUserContextData",
-    "AuthSessionValidity",
-]
-# Scalars Cognito reports when they are not set.
-SCALAR_DEFAULTS = {
-    "PreventUserExistenceErrors": "LEGACY",
-    "AllowedOAuthFlowsUserPoolClient": False,
-    "EnableTokenRevocation": True,
-    "EnablePropagateAdditionalUserContextData": False,
-    "AuthSessionValidity": 3,
-}
 OPERATIONS_WITH_CLIENT_RESPONSE = {"CreateUserPoolClient", "UpdateUserPoolClient", "DescribeUserPoolClient"}
-
-
-def validity_in_unit(seconds, unit):
-    """A default duration expressed in `unit`, never below 1 (Cognito's minimum for the token validities)."""
-    unit_seconds = SECONDS_PER_UNIT.get(unit, None)
-    if unit_seconds is None:
-        return None
-    return max(1, seconds // unit_seconds)
-
-
-def reset_omitted_members(update_request):
-    """The Update request moto must see so that it stores what Cognito would: omitted members reset."""
-    rewritten = dict(update_request)
-    for member in LIST_MEMBERS:
-        if member not in rewritten:
-            rewritten[member] = []
-    for member in NON_LIST_MEMBERS:
-        if member not in rewritten:
-            rewritten[member] = None
-    return rewritten
-
-
-def with_server_defaults(client):
-    """A UserPoolClient as Cognito would return it: empty lists dropped, server-filled defaults added."""
-    filled = {key: value for key, value in client.items() if not (isinstance(value, list) and not value)}
-
-    units = dict(filled.get("TokenValidityUnits") or {})
-    for token, default_unit in DEFAULT_TOKEN_VALIDITY_UNITS.items():
-        units.setdefault(token, default_unit)
-    filled["TokenValidityUnits"] = units
-
-    def unit_or_default(token):
-        unit = units[token]
-        return unit if unit in SECONDS_PER_UNIT else DEFAULT_TOKEN_VALIDITY_UNITS[token]
-
-    for member, token in (("AccessTokenValidity", "AccessToken"), ("IdTokenValidity", "IdToken")):
-        if filled.get(member) is None:
-            filled[member] = validity_in_unit(DEFAULT_ACCESS_AND_ID_TOKEN_SECONDS, unit_or_default(token))
-    if not filled.get("RefreshTokenValidity"):
-        filled["RefreshTokenValidity"] = validity_in_unit(
-            DEFAULT_REFRESH_TOKEN_SECONDS, unit_or_default("RefreshToken")
-        )
-
-    if "ExplicitAuthFlows" not in filled:
-        filled["ExplicitAuthFlows"] = list(DEFAULT_EXPLICIT_AUTH_FLOWS)
-    if filled.get("RefreshTokenRotation") is None:
-        filled["RefreshTokenRotation"] = {"Feature": "DISABLED"}
-    for member, default in SCALAR_DEFAULTS.items():
-        if filled.get(member) is None:
-            filled[member] = default
-    return filled
 
 
 class Clock:
@@ -262,10 +163,15 @@ DEFAULT_FAULTS = {
     "throttle_rate": 0.0,
     "error_rate": 0.0,
     "drop_rate": 0.0,
+    "error_after_effect_rate": 0.0,
     "latency_ms": 0,
     "operations": None,
     "rate_limit_per_second": None,
 }
+
+
+# The faults picked by one random draw, in the order of their ranges.
+DRAWN_FAULT_RATES = ("throttle_rate", "error_rate", "drop_rate", "error_after_effect_rate")
 
 
 class ConfigError(ValueError):
@@ -285,11 +191,11 @@ def validated_faults(requested):
     def is_number(value):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
 
-    for rate in ("throttle_rate", "error_rate", "drop_rate"):
+    for rate in DRAWN_FAULT_RATES:
         if not is_number(faults[rate]) or not 0.0 <= faults[rate] <= 1.0:
             raise ConfigError("%s must be a number between 0 and 1" % rate)
-    if faults["throttle_rate"] + faults["error_rate"] + faults["drop_rate"] > 1.0:
-        raise ConfigError("throttle_rate + error_rate + drop_rate must not exceed 1")
+    if sum(faults[rate] for rate in DRAWN_FAULT_RATES) > 1.0:
+        raise ConfigError("%s must not add up to more than 1" % " + ".join(DRAWN_FAULT_RATES))
     if not is_number(faults["latency_ms"]) or faults["latency_ms"] < 0:
         raise ConfigError("latency_ms must be a non-negative number")
     if not isinstance(faults["seed"], int) or isinstance(faults["seed"], bool):
@@ -324,12 +230,15 @@ class TokenBucket:
 
 
 class FaultPlan:
-    """What to do with one request: an answer instead of forwarding, a drop after forwarding, or a delay."""
+    """What to do with one request: an answer instead of forwarding, a drop or an error answer after forwarding, or a
+    delay."""
 
-    def __init__(self, fault=None, answer_instead=None, drop_response=False, delay_seconds=0.0):
+    def __init__(self, fault=None, answer_instead=None, drop_response=False, answer_after=None, delay_seconds=0.0):
         self.fault = fault
         self.answer_instead = answer_instead
         self.drop_response = drop_response
+        # Sent once moto has applied the request, whatever moto answered.
+        self.answer_after = answer_after
         self.delay_seconds = delay_seconds
 
 
@@ -686,6 +595,7 @@ class ProxyState:
         throttle_until = faults["throttle_rate"]
         error_until = throttle_until + faults["error_rate"]
         drop_until = error_until + faults["drop_rate"]
+        error_after_effect_until = drop_until + faults["error_after_effect_rate"]
         delay_seconds = faults["latency_ms"] / 1000.0
         if draw < throttle_until:
             return FaultPlan(
@@ -697,6 +607,12 @@ class ProxyState:
             )
         if draw < drop_until:
             return FaultPlan(fault="drop", drop_response=True, delay_seconds=delay_seconds)
+        if draw < error_after_effect_until:
+            return FaultPlan(
+                fault="error_after_effect",
+                answer_after=error_answer(500, "InternalErrorException", "Internal server error"),
+                delay_seconds=delay_seconds,
+            )
         if delay_seconds > 0:
             return FaultPlan(fault="latency", delay_seconds=delay_seconds)
         return FaultPlan()
@@ -830,6 +746,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             self.answer_json(200, state.requests())
         elif route == ("GET", "/_proxy/config"):
             self.answer_json(200, state.config())
+        elif route == ("GET", "/_proxy/rules"):
+            self.answer_json(200, local_cognito_clients.RULES)
         elif route == ("POST", "/_proxy/config"):
             try:
                 state.configure(json.loads(body or b"{}"))
@@ -864,14 +782,21 @@ class ProxyHandler(BaseHTTPRequestHandler):
             body = json.loads(raw_body) if raw_body else {}
         except ValueError:
             body = None
-        entry = {"operation": operation, "body": body, "status": None, "fault": None, "timestamp": time.time()}
+        entry = {
+            "operation": operation,
+            "body": body,
+            "status": None,
+            "moto_status": None,
+            "response": None,
+            "rejected": None,
+            "fault": None,
+            "timestamp": time.time(),
+        }
 
         plan = state.plan_faults(operation, body)
         entry["fault"] = plan.fault
         if plan.answer_instead is not None:
-            entry["status"] = plan.answer_instead[0]
-            state.record(entry)
-            self.answer(*plan.answer_instead)
+            self.answer_and_record(entry, *plan.answer_instead)
             return
         if plan.delay_seconds > 0:
             time.sleep(plan.delay_seconds)
@@ -881,21 +806,30 @@ class ProxyHandler(BaseHTTPRequestHandler):
 
         cognito_mode = state.cognito_mode()
         forwarded_body = raw_body
+        if cognito_mode:
+            try:
+                local_cognito_clients.check_request(operation, body, MotoLookup(self))
+            except local_cognito_clients.Rejection as rejection:
+                entry["fault"] = None
+                entry["rejected"] = {"rule": rejection.rule, "code": rejection.code}
+                self.answer_and_record(entry, *error_answer(400, rejection.code, rejection.message))
+                return
         custom_create_body, custom_secret = None, None
         try:
             # Client secrets are emulated in both modes: moto has no notion of a custom secret.
             if operation == "CreateUserPoolClient":
                 custom_create_body, custom_secret = custom_secret_of_create(body)
         except SecretError as refused:
-            entry["status"] = refused.answer[0]
-            state.record(entry)
-            self.answer(*refused.answer)
+            self.answer_and_record(entry, *refused.answer)
             return
         if custom_create_body is not None:
             body = custom_create_body
             forwarded_body = json.dumps(body).encode()
         if cognito_mode and isinstance(body, dict):
-            forwarded_body = self.cognito_request(operation, body, forwarded_body)
+            now = state.clock.now() if operation in local_cognito_clients.CHECKED_OPERATIONS else None
+            rewritten = local_cognito_clients.request_for_moto(operation, body, now)
+            if rewritten is not body:
+                forwarded_body = json.dumps(rewritten).encode()
         try:
             status, headers, answer_body = self.forward(forwarded_body)
         except OSError as error:
@@ -903,17 +837,22 @@ class ProxyHandler(BaseHTTPRequestHandler):
             state.record(entry)
             self.answer_json(502, {"message": "moto did not answer: %s" % error})
             return
-        entry["status"] = status
-        state.record(entry)
+        entry["moto_status"] = status
         if plan.drop_response:
             # Lost response: moto applied the request, the client hears nothing and sees the connection close.
+            entry["status"] = status
+            state.record(entry)
             self.close_connection = True
+            return
+        if plan.answer_after is not None:
+            # The request took effect in moto; the client is told it failed.
+            self.answer_and_record(entry, *plan.answer_after)
             return
         if cognito_mode and status == 200 and operation in OPERATIONS_WITH_CLIENT_RESPONSE:
             answer_body = cognito_response(answer_body)
         if status == 200:
             answer_body = self.client_secrets_seen(operation, body, answer_body, custom_secret)
-        self.answer(status, headers, answer_body)
+        self.answer_and_record(entry, status, headers, answer_body)
 
     # -- client secrets (see ClientSecretStore) ------------------------------------------------------------------
 
@@ -921,36 +860,23 @@ class ProxyHandler(BaseHTTPRequestHandler):
         """AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret: answered by the store."""
         state = self.server.state
         try:
-            status, headers, answer_body = state.secrets.handle(operation, body, self.describe_in_moto)
+            status, headers, answer_body = state.secrets.handle(operation, body, self.described_in_moto)
         except OSError as error:
             status, headers, answer_body = 502, [], json.dumps({"message": "moto did not answer: %s" % error}).encode()
-        entry["status"] = status
-        state.record(entry)
         if plan.drop_response:
+            entry["status"] = status
+            state.record(entry)
             self.close_connection = True
             return
-        self.answer(status, headers, answer_body)
+        if plan.answer_after is not None:
+            self.answer_and_record(entry, *plan.answer_after)
+            return
+        self.answer_and_record(entry, status, headers, answer_body)
 
-    def describe_in_moto(self, user_pool_id, client_id):
-        """moto's UserPoolClient, or None when it answers ResourceNotFoundException; OSError when it does not answer."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.moto_port, timeout=60)
-        try:
-            connection.request(
-                "POST",
-                "/",
-                body=json.dumps({"UserPoolId": user_pool_id, "ClientId": client_id}),
-                headers={
-                    "X-Amz-Target": TARGET_PREFIX + "DescribeUserPoolClient",
-                    "Content-Type": "application/x-amz-json-1.1",
-                },
-            )
-            response = connection.getresponse()
-            answer = response.read()
-        finally:
-            connection.close()
-        if response.status != 200:
-            return None
-        return json.loads(answer).get("UserPoolClient")
+    def described_in_moto(self, user_pool_id, client_id):
+        """moto's UserPoolClient, or None when moto does not know it (or does not answer)."""
+        described = self.moto_call("DescribeUserPoolClient", {"UserPoolId": user_pool_id, "ClientId": client_id})
+        return None if described is None else described.get("UserPoolClient")
 
     def client_secrets_seen(self, operation, body, answer_body, custom_secret):
         """Keeps the store in step with client answers and gives them the ClientSecret the store says."""
@@ -969,20 +895,76 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 return answer_body
         return with_secret_view(answer_body, secrets)
 
-    def cognito_request(self, operation, body, raw_body):
-        clock = self.server.state.clock
-        if operation == "UpdateUserPoolClient":
-            rewritten = reset_omitted_members(body)
-            rewritten["LastModifiedDate"] = clock.now()
-            return json.dumps(rewritten).encode()
-        if operation == "CreateUserPoolClient":
-            rewritten = dict(body)
-            created = clock.now()
-            rewritten["CreationDate"] = created
-            rewritten["LastModifiedDate"] = created
-            rewritten.setdefault("RefreshTokenValidity", None)
-            return json.dumps(rewritten).encode()
-        return raw_body
+    def answer_and_record(self, entry, status, headers, body):
+        """Records the request with the answer it gets, then sends that answer: a client that has its answer finds
+        its request in the log."""
+        entry["status"] = status
+        try:
+            entry["response"] = json.loads(body) if body else None
+        except ValueError:
+            entry["response"] = None
+        self.server.state.record(entry)
+        self.answer(status, headers, body)
+
+    def moto_call(self, operation, request):
+        """One Cognito call straight to moto, unrecorded, with this request's Authorization header (moto takes the
+        region from it); the decoded answer, or None when moto refuses or does not answer."""
+        headers = {"X-Amz-Target": TARGET_PREFIX + operation, "Content-Type": "application/x-amz-json-1.1"}
+        if self.headers.get("Authorization"):
+            headers["Authorization"] = self.headers["Authorization"]
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.moto_port, timeout=60)
+        try:
+            connection.request("POST", "/", body=json.dumps(request).encode(), headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            return json.loads(answer) if response.status == 200 else None
+        except (OSError, ValueError):
+            return None
+        finally:
+            connection.close()
+
+
+class MotoLookup:
+    """What exists in moto, for the rules that depend on it (``local_cognito_clients.check_request``)."""
+
+    def __init__(self, handler):
+        self._handler = handler
+
+    def _all_pages(self, operation, request, items_key):
+        items = []
+        next_token = None
+        while True:
+            page_request = dict(request, MaxResults=50)
+            if next_token:
+                page_request["NextToken"] = next_token
+            page = self._handler.moto_call(operation, page_request)
+            if page is None:
+                return None
+            items.extend(page.get(items_key) or [])
+            next_token = page.get("NextToken")
+            if not next_token:
+                return items
+
+    def resource_server_scopes(self, pool_id):
+        servers = self._all_pages("ListResourceServers", {"UserPoolId": pool_id}, "ResourceServers")
+        if servers is None:
+            return None
+        return {
+            server.get("Identifier"): {scope.get("ScopeName") for scope in server.get("Scopes") or []}
+            for server in servers
+        }
+
+    def identity_provider_names(self, pool_id):
+        providers = self._all_pages("ListIdentityProviders", {"UserPoolId": pool_id}, "Providers")
+        if providers is None:
+            return None
+        return {provider.get("ProviderName") for provider in providers}
+
+    def client_has_secret(self, pool_id, client_id):
+        described = self._handler.moto_call("DescribeUserPoolClient", {"UserPoolId": pool_id, "ClientId": client_id})
+        if described is None:
+            return None
+        return bool((described.get("UserPoolClient") or {}).get("ClientSecret"))
 
 
 def cognito_response(answer_body):
@@ -992,7 +974,7 @@ def cognito_response(answer_body):
         return answer_body
     if not isinstance(decoded, dict) or not isinstance(decoded.get("UserPoolClient"), dict):
         return answer_body
-    decoded["UserPoolClient"] = with_server_defaults(decoded["UserPoolClient"])
+    decoded["UserPoolClient"] = local_cognito_clients.reported_client(decoded["UserPoolClient"])
     return json.dumps(decoded).encode()
 
 
