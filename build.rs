@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    link_executables_at_a_fixed_address();
     let protoc = match std::env::var_os("PROTOC") {
         Some(path) => PathBuf::from(path),
         None => protoc_bin_vendored::protoc_bin_path()?,
@@ -30,17 +29,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={proto}");
     }
     Ok(())
-}
-
-/// The executables are linked without PIE, as Go links Terraform and its providers. A position-independent
-/// executable carries one relative relocation per pointer in its read-only data (35,000 here, 860 KB of `.rela.dyn`)
-/// that the dynamic loader applies at every start, reading the table and dirtying every page of `.data.rel.ro`:
-/// about a megabyte of resident memory and a noticeable part of the start-up time, paid four times per Terraform
-/// run. A fixed-address executable needs none of it. Packed relocations (`-z pack-relative-relocs`) would shrink
-/// the table too, but require glibc 2.36 at run time, which excludes too many systems still in use.
-fn link_executables_at_a_fixed_address() {
-    let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
-    if linux {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
-    }
 }

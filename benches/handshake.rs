@@ -8,9 +8,9 @@
 //! - VmRSS right after the handshake and after one GetProviderSchema over mTLS;
 //! - the Shutdown RPC → process exit.
 //!
-//! It builds nothing itself: the binary is the first non-flag argument, or
-//! `target/bench/release/terraform-provider-cognito` (`scripts/bench-handshake` builds that first). It asserts
-//! nothing about timings; it prints a table. `scripts/bench` reports the same figures in its summary table.
+//! It builds nothing itself: the binary is the first non-flag argument (`scripts/bench-handshake` builds the release
+//! binaries and passes them), else the one cargo built with this benchmark. It asserts nothing about timings; it
+//! prints a table. `scripts/bench` reports the same figures in its summary table.
 
 #[path = "common/handshake.rs"]
 mod handshake_runs;
@@ -51,9 +51,7 @@ fn binary_from_arguments() -> PathBuf {
         .skip(1)
         .find(|argument| !argument.to_string_lossy().starts_with('-'))
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench/release/terraform-provider-cognito")
-        })
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-cognito")))
 }
 
 fn run() -> Result<(), BenchError> {
@@ -89,6 +87,13 @@ fn print_report(binary: &std::path::Path, samples: &[Sample]) {
     let memory = |measure: fn(&Sample) -> u64| Spread::of(samples.iter().map(measure).collect());
 
     println!("binary: {}", binary.display());
+    if let Ok(metadata) = std::fs::metadata(binary) {
+        println!(
+            "size:   {} bytes ({:.2} MB)",
+            metadata.len(),
+            metadata.len() as f64 / 1e6
+        );
+    }
     println!("runs:   {} (AutoMTLS, P-521 CA:TRUE client certificate)", samples.len());
     println!();
     println!("{:<36} {:>10} {:>10} {:>10}", "measurement", "min", "median", "max");

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use terraform_provider_cognito::plugin::{self, Mode, handshake, logging};
+use terraform_provider_cognito::plugin::listener::ListenSettings;
+use terraform_provider_cognito::plugin::{self, Mode, handshake, logging, name_service};
 use terraform_provider_cognito::provider::CognitoProvider;
 
 /// The address users write in `required_providers`; only used to print TF_REATTACH_PROVIDERS in debug mode.
@@ -62,11 +63,21 @@ fn main() -> ExitCode {
             eprintln!("{error}");
             return ExitCode::FAILURE;
         }
-        let client_certificate_pem = std::env::var("PLUGIN_CLIENT_CERT")
-            .ok()
-            .filter(|pem| !pem.trim().is_empty());
+        // Unset means plaintext (Terraform with TF_DISABLE_PLUGIN_TLS). Set means AutoMTLS, whatever the value:
+        // an empty or broken certificate is an error, never a reason to serve without TLS.
+        let client_certificate_pem = match std::env::var_os("PLUGIN_CLIENT_CERT") {
+            None => None,
+            Some(value) => match value.into_string() {
+                Ok(pem) => Some(pem),
+                Err(_) => {
+                    eprintln!("terraform-provider-cognito: PLUGIN_CLIENT_CERT is not valid UTF-8");
+                    return ExitCode::FAILURE;
+                }
+            },
+        };
         Mode::Managed { client_certificate_pem }
     };
+    name_service::use_files_then_dns_in_static_builds();
 
     // One thread: every RPC waits on Terraform, the AWS API or the quota pacer, and the CPU work per call (decoding,
     // planning, encoding) is tens of microseconds. Worker threads would add their stacks to the resident memory and
@@ -79,7 +90,7 @@ fn main() -> ExitCode {
         }
     };
     let provider = Arc::new(CognitoProvider::new());
-    match runtime.block_on(plugin::serve(provider, mode)) {
+    match runtime.block_on(plugin::serve(provider, mode, &ListenSettings::from_environment())) {
         Ok(()) => {
             // Don't wait for blocked tasks (a stalled AWS call): Terraform wants the process gone.
             runtime.shutdown_timeout(std::time::Duration::from_millis(100));

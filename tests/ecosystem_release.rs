@@ -2,12 +2,22 @@
 //! binary (a release build would take minutes), the zip goes into a filesystem mirror, and the real `terraform`
 //! installs it with `terraform init` (both `-plugin-dir` and a `filesystem_mirror` CLI configuration), then
 //! validates and plans a configuration with it. Nothing here needs the network.
+//!
+//! `scripts/test` builds the static binary on Linux, which the script packages as it is; it refuses a binary that
+//! needs shared libraries unless told `--allow-dynamic` (a plain `cargo test` build).
+
+#[path = "support/elf.rs"]
+mod elf;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const VERSION: &str = "0.1.0";
 const HOST_PATH: &str = "example.com/acme/cognito";
+const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cognito");
+
+/// Whether this test build, and so the provider binary built with it, links the C runtime statically.
+const STATIC_BUILD: bool = cfg!(all(target_os = "linux", target_feature = "crt-static"));
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -30,18 +40,15 @@ fn os_arch() -> &'static str {
     }
 }
 
-/// Runs `scripts/release VERSION --binary <debug binary> --out <dist>`.
+/// Runs `scripts/release VERSION --binary <this build's binary> --out <dist>`, with `--allow-dynamic` for a
+/// dynamic build.
 fn release(dist: &Path) -> Output {
-    Command::new(repo().join("scripts/release"))
-        .args([
-            VERSION,
-            "--binary",
-            env!("CARGO_BIN_EXE_terraform-provider-cognito"),
-            "--out",
-        ])
-        .arg(dist)
-        .output()
-        .expect("run scripts/release")
+    let mut command = Command::new(repo().join("scripts/release"));
+    command.args([VERSION, "--binary", BINARY, "--out"]).arg(dist);
+    if !STATIC_BUILD {
+        command.arg("--allow-dynamic");
+    }
+    command.output().expect("run scripts/release")
 }
 
 /// `terraform <args>` in `dir`, offline: only our CLI configuration, no inherited TF_/AWS_ settings.
@@ -172,6 +179,28 @@ fn release_layout_has_the_registry_files() {
         format!("terraform-provider-cognito_v{VERSION} 0o100755")
     );
 
+    // A release built on several machines: each leaves its zip, the last step writes the sums over all of them.
+    let other_platform = format!("terraform-provider-cognito_{VERSION}_darwin_arm64.zip");
+    std::fs::copy(dist.join(&zip), dist.join(&other_platform)).unwrap();
+    let assembled = Command::new(repo().join("scripts/release"))
+        .args([VERSION, "--sums-only", "--out"])
+        .arg(&dist)
+        .output()
+        .unwrap();
+    assert!(assembled.status.success(), "{}", show(&assembled));
+    let sums_text = std::fs::read_to_string(dist.join(&sums)).unwrap();
+    let listed: Vec<&str> = sums_text.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
+    let mut expected_zips = vec![zip.as_str(), other_platform.as_str()];
+    expected_zips.sort();
+    expected_zips.push(manifest.as_str());
+    assert_eq!(listed, expected_zips);
+    let check = Command::new("sha256sum")
+        .args(["--check", "--strict", &sums])
+        .current_dir(&dist)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", show(&check));
+
     // Versions Terraform could not parse are refused before anything is written.
     let bad = Command::new(repo().join("scripts/release"))
         .args(["v1.0", "--out"])
@@ -180,6 +209,50 @@ fn release_layout_has_the_registry_files() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2), "{}", show(&bad));
     assert!(!root.path().join("bad").exists());
+}
+
+/// A dynamically linked executable of this system, to offer the script: this build's own binary when it is the
+/// dynamic one, else a system program.
+fn a_dynamic_executable() -> Option<PathBuf> {
+    [BINARY, "/bin/sh", "/usr/bin/env"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|path| elf::read(path).is_ok_and(|executable| !executable.is_static()))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_release_refuses_a_binary_that_needs_shared_libraries() {
+    let Some(dynamic) = a_dynamic_executable() else {
+        eprintln!("skipped: no dynamically linked executable on this system to offer the script");
+        return;
+    };
+    let root = tempfile::tempdir().unwrap();
+    let refused = Command::new(repo().join("scripts/release"))
+        .args([VERSION, "--binary"])
+        .arg(&dynamic)
+        .arg("--out")
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{}", show(&refused));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("is not statically linked"), "{}", show(&refused));
+    assert!(
+        !std::fs::read_dir(root.path())
+            .unwrap()
+            .any(|entry| { entry.unwrap().file_name().to_string_lossy().ends_with(".zip") }),
+        "nothing is packaged"
+    );
+    if STATIC_BUILD {
+        let accepted = release(&root.path().join("dist"));
+        assert!(accepted.status.success(), "{}", show(&accepted));
+        assert!(
+            String::from_utf8_lossy(&accepted.stderr).contains("is statically linked"),
+            "{}",
+            show(&accepted)
+        );
+    }
 }
 
 #[test]

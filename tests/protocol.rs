@@ -20,7 +20,7 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 
 use plugin_client::{
-    Announcement, ClientIdentity, PluginOptions, PluginProcess, SocketLocation, TlsVersions, Transport,
+    Announcement, ClientIdentity, PluginAddress, PluginOptions, PluginProcess, SocketLocation, TlsVersions, Transport,
 };
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cognito");
@@ -315,9 +315,10 @@ async fn schema_call_failure(process: &PluginProcess, transport: Transport) -> O
     }
 }
 
-#[tokio::test]
-async fn a_different_client_certificate_is_refused() {
-    let mut process = start_like_terraform().await;
+/// Starts the provider with `options` and checks that a client presenting another certificate than the one in
+/// `PLUGIN_CLIENT_CERT` gets nothing, and that Terraform's own certificate still works afterwards.
+async fn assert_a_different_client_certificate_is_refused(options: PluginOptions) {
+    let mut process = PluginProcess::start(options).await.expect("start");
     let stranger = Arc::new(ClientIdentity::generate_like_terraform().unwrap());
     let failure = schema_call_failure(
         &process,
@@ -330,6 +331,18 @@ async fn a_different_client_certificate_is_refused() {
     assert!(
         failure.is_some(),
         "a client certificate other than PLUGIN_CLIENT_CERT was accepted"
+    );
+    let failure = schema_call_failure(
+        &process,
+        Transport::Tls {
+            client_identity: None,
+            versions: TlsVersions::Both,
+        },
+    )
+    .await;
+    assert!(
+        failure.is_some(),
+        "a connection without client certificate was accepted"
     );
 
     assert!(
@@ -346,6 +359,16 @@ async fn a_different_client_certificate_is_refused() {
         .await
         .expect("GetProviderSchema after a refused connection");
     process.shutdown().await.expect("shut down");
+}
+
+#[tokio::test]
+async fn a_different_client_certificate_is_refused() {
+    assert_a_different_client_certificate_is_refused(PluginOptions::like_terraform(BINARY).unwrap()).await;
+}
+
+#[tokio::test]
+async fn a_different_client_certificate_is_refused_on_tcp() {
+    assert_a_different_client_certificate_is_refused(PluginOptions::like_terraform(BINARY).unwrap().on_tcp()).await;
 }
 
 #[tokio::test]
@@ -410,6 +433,150 @@ async fn without_plugin_client_cert_the_server_speaks_plaintext() {
         .into_inner();
     assert!(schema.provider.is_some());
     process.shutdown().await.expect("shut down");
+}
+
+#[tokio::test]
+async fn a_plugin_client_cert_that_is_set_but_empty_or_broken_refuses_to_start() {
+    let not_x509 = "-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n";
+    for value in ["", "  \n", "not a certificate", not_x509] {
+        let mut options = PluginOptions::plaintext(BINARY);
+        options.extra_env.push(("PLUGIN_CLIENT_CERT".into(), value.into()));
+        let run = assert_refuses_to_start(options).await;
+        assert!(
+            run.stderr.contains("PLUGIN_CLIENT_CERT"),
+            "PLUGIN_CLIENT_CERT={value:?}: stderr should name the variable: {}",
+            run.stderr
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Loopback TCP (go-plugin's transport on Windows)
+// ---------------------------------------------------------------------------------------------------------------
+
+/// The local addresses of the listening TCP sockets on `port` (`/proc/net/tcp`, state 0A = LISTEN).
+#[cfg(target_os = "linux")]
+fn listening_addresses(port: u16) -> Vec<String> {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap()
+        + &std::fs::read_to_string("/proc/net/tcp6").unwrap_or_default();
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (address, local_port) = fields.get(1)?.split_once(':')?;
+            let listening = fields.get(3) == Some(&"0A");
+            (listening && u16::from_str_radix(local_port, 16).ok()? == port).then(|| address.to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn tcp_transport_listens_on_loopback_in_the_port_range_with_mutual_tls() {
+    let mut process = PluginProcess::start(PluginOptions::like_terraform(BINARY).unwrap().on_tcp())
+        .await
+        .expect("start on TCP");
+    let handshake = process.handshake().expect("a handshake line").clone();
+    let fields: Vec<&str> = handshake.line.split('|').collect();
+    assert_eq!(&fields[..3], ["1", "6", "tcp"], "{}", handshake.line);
+    let PluginAddress::Tcp(address) = handshake.address else {
+        panic!("not a TCP address: {}", handshake.line);
+    };
+    assert!(
+        (10000..=25000).contains(&address.port()),
+        "{address} lies outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"
+    );
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        listening_addresses(address.port()),
+        ["0100007F"],
+        "the provider listens on 127.0.0.1 only"
+    );
+
+    let channel = process.connect().await.expect("connect over TCP with mutual TLS");
+    let negotiated = channel.negotiated_tls().expect("TLS on TCP");
+    assert_eq!(negotiated.alpn_protocol.as_deref(), Some(&b"h2"[..]));
+    let schema = channel
+        .provider()
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema over TCP")
+        .into_inner();
+    assert!(schema.provider.is_some());
+    process.shutdown().await.expect("shut down");
+}
+
+#[tokio::test]
+async fn tcp_transport_takes_the_first_free_port_and_refuses_a_full_range() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+
+    let only_taken = PluginOptions {
+        port_range: Some((port, port)),
+        ..PluginOptions::like_terraform(BINARY).unwrap().on_tcp()
+    };
+    let run = assert_refuses_to_start(only_taken).await;
+    assert!(run.stderr.contains("no free TCP port"), "stderr: {}", run.stderr);
+
+    let unparsable = PluginOptions {
+        port_range: None,
+        extra_env: vec![
+            ("COGNITO_PROVIDER_TRANSPORT".into(), "tcp".into()),
+            ("PLUGIN_MIN_PORT".into(), "ten".into()),
+        ],
+        ..PluginOptions::like_terraform(BINARY).unwrap()
+    };
+    let run = assert_refuses_to_start(unparsable).await;
+    assert!(run.stderr.contains("PLUGIN_MIN_PORT"), "stderr: {}", run.stderr);
+
+    drop(taken);
+    let freed = PluginOptions {
+        port_range: Some((port, port)),
+        ..PluginOptions::like_terraform(BINARY).unwrap().on_tcp()
+    };
+    // Another process may grab the port in between; then the start fails, which says nothing about us.
+    if let Ok(mut process) = PluginProcess::start(freed).await {
+        assert_eq!(process.address(), PluginAddress::Tcp(([127, 0, 0, 1], port).into()));
+        process.shutdown().await.expect("shut down");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_transport_refuses_to_start() {
+    let options = PluginOptions {
+        extra_env: vec![("COGNITO_PROVIDER_TRANSPORT".into(), "carrier-pigeon".into())],
+        ..PluginOptions::like_terraform(BINARY).unwrap()
+    };
+    let run = assert_refuses_to_start(options).await;
+    assert!(
+        run.stderr.contains("COGNITO_PROVIDER_TRANSPORT"),
+        "stderr: {}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_socket_directory_the_handshake_line_cannot_carry_is_refused() {
+    let parent = tempfile::tempdir().unwrap();
+    for name in ["with|bar", "with\nnewline"] {
+        let directory = parent.path().join(name);
+        std::fs::create_dir(&directory).unwrap();
+        let mut options = PluginOptions::like_terraform(BINARY).unwrap();
+        options
+            .extra_env
+            .push(("PLUGIN_UNIX_SOCKET_DIR".into(), directory.clone().into()));
+        let run = assert_refuses_to_start(options).await;
+        assert!(
+            run.stderr.contains("handshake line cannot carry"),
+            "{name:?}: stderr: {}",
+            run.stderr
+        );
+        let left: Vec<_> = std::fs::read_dir(&directory).unwrap().collect();
+        assert!(
+            left.is_empty(),
+            "{name:?}: the socket directory is removed again: {left:?}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::provider::AwsClients;
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
-use crate::tf::resource::{Context, DataSource, EphemeralResource, Resource};
+use crate::tf::resource::Context;
 
 /// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
 #[async_trait]
@@ -56,29 +55,4 @@ pub fn api_diagnostics(error: &api::ApiError) -> Diagnostics {
         detail.push_str(hint);
     }
     Diagnostic::error(format!("Cognito {} failed", error.operation), detail).into()
-}
-
-/// The managed resources this provider serves.
-pub fn resources(clients: &AwsClients) -> Vec<Arc<dyn Resource>> {
-    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
-    vec![Arc::new(user_pool_client::UserPoolClientResource::new(apis))]
-}
-
-/// The data sources this provider serves.
-pub fn data_sources(clients: &AwsClients) -> Vec<Arc<dyn DataSource>> {
-    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
-    vec![
-        Arc::new(user_pool_client::data_sources::UserPoolClientDataSource::new(
-            apis.clone(),
-        )),
-        Arc::new(user_pool_client::data_sources::UserPoolClientsDataSource::new(apis)),
-    ]
-}
-
-/// The ephemeral resources this provider serves.
-pub fn ephemeral_resources(clients: &AwsClients) -> Vec<Arc<dyn EphemeralResource>> {
-    let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
-    vec![Arc::new(user_pool_client::ephemeral_secret::UserPoolClientSecret::new(
-        apis,
-    ))]
 }

@@ -1,25 +1,26 @@
-//! How Terraform reaches the provider: go-plugin's handshake, AutoMTLS over a Unix socket, and the gRPC services
-//! (`tfplugin6.Provider`, the controller, stdio and health). Nothing here knows about Cognito.
+//! How Terraform reaches the provider: go-plugin's handshake, AutoMTLS over a Unix socket or loopback TCP, and the
+//! gRPC services (`tfplugin6.Provider`, the controller, stdio and health). Nothing here knows about Cognito.
 
 pub mod handshake;
+pub mod listener;
 pub mod logging;
+pub mod name_service;
 pub mod services;
+pub mod signals;
 pub mod tls;
 
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{UnixListener, UnixStream};
-use tokio::signal::unix::{SignalKind, signal};
 use tokio_rustls::TlsAcceptor;
-use tokio_rustls::server::TlsStream;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::Connected;
 
+use crate::plugin::listener::{Io, ListenSettings, Listener};
+use crate::plugin::signals::{Signal, Signals};
 use crate::proto::plugin::grpc_controller_server::GrpcControllerServer;
 use crate::proto::plugin::grpc_stdio_server::GrpcStdioServer;
 use crate::proto::tfplugin6::provider_server::ProviderServer as ProviderGrpcServer;
@@ -34,7 +35,8 @@ const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const DRAIN_TIMEOUT: Duration = Duration::from_millis(500);
 
 pub enum Mode {
-    /// Started by Terraform: cookie checked, AutoMTLS when a client certificate is given, SIGINT ignored.
+    /// Started by Terraform: cookie checked, AutoMTLS when `PLUGIN_CLIENT_CERT` is set (its content must then be
+    /// a certificate), SIGINT ignored.
     Managed { client_certificate_pem: Option<String> },
     /// Started by a developer (`--debug`): plaintext, prints TF_REATTACH_PROVIDERS, stops on Ctrl-C.
     Debug { provider_address: String },
@@ -42,26 +44,24 @@ pub enum Mode {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("could not create the plugin socket: {0}")]
-    Socket(std::io::Error),
+    #[error(transparent)]
+    Listen(#[from] listener::ListenError),
     #[error("could not set up AutoMTLS: {0}")]
     Tls(#[from] tls::TlsError),
+    #[error(transparent)]
+    Address(#[from] handshake::UnrepresentableAddress),
     #[error("could not write the handshake: {0}")]
     Announce(std::io::Error),
     #[error("could not install signal handlers: {0}")]
     Signals(std::io::Error),
     #[error("gRPC server failed: {0}")]
     Transport(#[from] tonic::transport::Error),
+    #[error("the gRPC server task failed: {0}")]
+    ServerTask(#[from] tokio::task::JoinError),
 }
 
 /// Serves `provider` until Terraform says Shutdown, or a termination signal arrives.
-pub async fn serve(provider: Arc<dyn Provider>, mode: Mode) -> Result<(), ServeError> {
-    let socket_parent = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    let socket_dir = handshake::SocketDir::create(socket_parent.as_deref()).map_err(ServeError::Socket)?;
-    let listener = UnixListener::bind(socket_dir.socket_path()).map_err(ServeError::Socket)?;
-
+pub async fn serve(provider: Arc<dyn Provider>, mode: Mode, settings: &ListenSettings) -> Result<(), ServeError> {
     let (acceptor, certificate) = match &mode {
         Mode::Managed {
             client_certificate_pem: Some(pem),
@@ -74,10 +74,11 @@ pub async fn serve(provider: Arc<dyn Provider>, mode: Mode) -> Result<(), ServeE
         }
         _ => (None, None),
     };
+    let listener = Listener::bind(settings).await?;
+    let address = listener.address().clone();
 
     let shutdown = CancellationToken::new();
-    let mut terminate = signal(SignalKind::terminate()).map_err(ServeError::Signals)?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(ServeError::Signals)?;
+    let mut signals = Signals::install().map_err(ServeError::Signals)?;
 
     let provider_service = Arc::new(ProviderServer::new(provider));
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
@@ -99,18 +100,20 @@ pub async fn serve(provider: Arc<dyn Provider>, mode: Mode) -> Result<(), ServeE
         }))
         .add_service(health_service);
 
+    let listener = Arc::new(listener);
+    let listener_guard = Arc::clone(&listener);
     let incoming = accept_loop(listener, acceptor, shutdown.clone());
     let server_shutdown = shutdown.clone();
     let mut server = tokio::spawn(router.serve_with_incoming_shutdown(incoming, server_shutdown.cancelled_owned()));
 
     match &mode {
         Mode::Managed { .. } => {
-            let line = handshake::handshake_line(socket_dir.socket_path(), certificate.as_deref());
+            let line = handshake::handshake_line(&address, certificate.as_deref())?;
             handshake::announce(&line).map_err(ServeError::Announce)?;
-            tracing::info!(socket = %socket_dir.socket_path().display(), tls = certificate.is_some(), "provider serving");
+            tracing::info!(network = address.network(), %address, tls = certificate.is_some(), "provider serving");
         }
         Mode::Debug { provider_address } => {
-            let text = handshake::reattach_instructions(provider_address, std::process::id(), socket_dir.socket_path());
+            let text = handshake::reattach_instructions(provider_address, std::process::id(), &address);
             handshake::announce(&text).map_err(ServeError::Announce)?;
         }
     }
@@ -119,38 +122,35 @@ pub async fn serve(provider: Arc<dyn Provider>, mode: Mode) -> Result<(), ServeE
     loop {
         tokio::select! {
             () = shutdown.cancelled() => break,
-            _ = terminate.recv() => {
-                tracing::info!("terminated by signal");
-                shutdown.cancel();
-                break;
-            }
-            _ = interrupt.recv() => {
-                if debug {
+            signal = signals.next() => match signal {
+                Signal::Terminate => {
+                    tracing::info!("terminated by signal");
+                    shutdown.cancel();
+                    break;
+                }
+                Signal::Interrupt if debug => {
                     shutdown.cancel();
                     break;
                 }
                 // Ctrl-C in the terminal reaches us as well as Terraform. Terraform answers it with StopProvider
                 // and waits for the apply in progress; dying here would lose the result of that apply.
-                tracing::info!("ignoring SIGINT: Terraform will send StopProvider");
-            }
-            result = &mut server => {
-                return match result {
-                    Ok(outcome) => outcome.map_err(ServeError::from),
-                    Err(join_error) => Err(ServeError::Socket(std::io::Error::other(join_error))),
-                };
-            }
+                Signal::Interrupt => tracing::info!("ignoring Ctrl-C: Terraform will send StopProvider"),
+            },
+            result = &mut server => return Ok(result??),
         }
     }
     provider_service.stop();
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, server).await;
-    drop(socket_dir);
+    // The listener (and with it the socket and its private directory) goes only now: connections that were
+    // accepted keep draining above.
+    drop(listener_guard);
     Ok(())
 }
 
-/// Accepts connections on the socket and, with AutoMTLS, completes each TLS handshake in its own task so a slow
-/// or hostile client cannot block others. tonic consumes the finished streams.
+/// Accepts connections and, with AutoMTLS, completes each TLS handshake in its own task so a slow or hostile
+/// client cannot block others. tonic consumes the finished streams.
 fn accept_loop(
-    listener: UnixListener,
+    listener: Arc<Listener>,
     acceptor: Option<TlsAcceptor>,
     shutdown: CancellationToken,
 ) -> tokio_stream::wrappers::ReceiverStream<Result<PluginStream, std::io::Error>> {
@@ -160,7 +160,7 @@ fn accept_loop(
             let stream = tokio::select! {
                 () = shutdown.cancelled() => return,
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => stream,
+                    Ok(stream) => stream,
                     Err(error) => {
                         tracing::warn!(%error, "accept failed");
                         continue;
@@ -169,7 +169,7 @@ fn accept_loop(
             };
             match &acceptor {
                 None => {
-                    if sender.send(Ok(PluginStream::Plain(stream))).await.is_err() {
+                    if sender.send(Ok(PluginStream(stream))).await.is_err() {
                         return;
                     }
                 }
@@ -179,7 +179,7 @@ fn accept_loop(
                     tokio::spawn(async move {
                         match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                             Ok(Ok(tls)) => {
-                                let _ = sender.send(Ok(PluginStream::Tls(Box::new(tls)))).await;
+                                let _ = sender.send(Ok(PluginStream(Box::new(tls)))).await;
                             }
                             Ok(Err(error)) => tracing::warn!(%error, "TLS handshake refused"),
                             Err(_) => tracing::warn!("TLS handshake timed out"),
@@ -192,11 +192,9 @@ fn accept_loop(
     tokio_stream::wrappers::ReceiverStream::new(receiver)
 }
 
-/// A connection from Terraform: plaintext (debug mode, or TLS disabled by Terraform) or AutoMTLS.
-pub enum PluginStream {
-    Plain(UnixStream),
-    Tls(Box<TlsStream<UnixStream>>),
-}
+/// A connection from Terraform: plaintext (debug mode, or TLS disabled by Terraform) or AutoMTLS, over either
+/// transport.
+pub struct PluginStream(Box<dyn Io>);
 
 impl Connected for PluginStream {
     type ConnectInfo = ();
@@ -206,33 +204,21 @@ impl Connected for PluginStream {
 
 impl AsyncRead for PluginStream {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            PluginStream::Plain(stream) => Pin::new(stream).poll_read(cx, buf),
-            PluginStream::Tls(stream) => Pin::new(stream.as_mut()).poll_read(cx, buf),
-        }
+        Pin::new(&mut *self.get_mut().0).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for PluginStream {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            PluginStream::Plain(stream) => Pin::new(stream).poll_write(cx, buf),
-            PluginStream::Tls(stream) => Pin::new(stream.as_mut()).poll_write(cx, buf),
-        }
+        Pin::new(&mut *self.get_mut().0).poll_write(cx, buf)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            PluginStream::Plain(stream) => Pin::new(stream).poll_flush(cx),
-            PluginStream::Tls(stream) => Pin::new(stream.as_mut()).poll_flush(cx),
-        }
+        Pin::new(&mut *self.get_mut().0).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            PluginStream::Plain(stream) => Pin::new(stream).poll_shutdown(cx),
-            PluginStream::Tls(stream) => Pin::new(stream.as_mut()).poll_shutdown(cx),
-        }
+        Pin::new(&mut *self.get_mut().0).poll_shutdown(cx)
     }
 
     fn poll_write_vectored(
@@ -240,16 +226,10 @@ impl AsyncWrite for PluginStream {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            PluginStream::Plain(stream) => Pin::new(stream).poll_write_vectored(cx, bufs),
-            PluginStream::Tls(stream) => Pin::new(stream.as_mut()).poll_write_vectored(cx, bufs),
-        }
+        Pin::new(&mut *self.get_mut().0).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {
-        match self {
-            PluginStream::Plain(stream) => stream.is_write_vectored(),
-            PluginStream::Tls(stream) => stream.is_write_vectored(),
-        }
+        self.0.is_write_vectored()
     }
 }

@@ -15,10 +15,12 @@ use rustls::{DigitallySignedStruct, ServerConfig, SignatureScheme};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
-    #[error("PLUGIN_CLIENT_CERT holds no PEM certificate")]
+    #[error("PLUGIN_CLIENT_CERT is set but holds no PEM certificate; unset it to serve without TLS")]
     NoClientCertificate,
     #[error("PLUGIN_CLIENT_CERT is not valid PEM: {0}")]
     InvalidPem(std::io::Error),
+    #[error("PLUGIN_CLIENT_CERT does not hold an X.509 certificate: {0}")]
+    InvalidCertificate(rustls::Error),
     #[error("could not generate the server certificate: {0}")]
     Generate(#[from] rcgen::Error),
     #[error("could not build the TLS configuration: {0}")]
@@ -61,13 +63,17 @@ pub fn configure(client_certificate_pem: &str) -> Result<AutoMtls, TlsError> {
     })
 }
 
+/// The first certificate of the PEM text, which must parse as X.509: a certificate that cannot be parsed could
+/// never be presented by Terraform, and serving with it would only lock Terraform out.
 fn parse_client_certificate(pem: &str) -> Result<CertificateDer<'static>, TlsError> {
     let mut reader = std::io::BufReader::new(pem.as_bytes());
-    match rustls_pemfile::certs(&mut reader).next() {
-        Some(Ok(certificate)) => Ok(certificate),
-        Some(Err(error)) => Err(TlsError::InvalidPem(error)),
-        None => Err(TlsError::NoClientCertificate),
-    }
+    let certificate = match rustls_pemfile::certs(&mut reader).next() {
+        Some(Ok(certificate)) => certificate,
+        Some(Err(error)) => return Err(TlsError::InvalidPem(error)),
+        None => return Err(TlsError::NoClientCertificate),
+    };
+    rustls::server::ParsedCertificate::try_from(&certificate).map_err(TlsError::InvalidCertificate)?;
+    Ok(certificate)
 }
 
 /// A P-256 leaf for `localhost` (the name Terraform's client verifies), valid for both TLS roles.
@@ -199,9 +205,13 @@ mod tests {
 
     #[test]
     fn garbage_certificates_are_errors() {
-        assert!(matches!(
-            configure("not a certificate"),
-            Err(TlsError::NoClientCertificate)
-        ));
+        for empty in ["", "   \n", "not a certificate"] {
+            assert!(
+                matches!(configure(empty), Err(TlsError::NoClientCertificate)),
+                "{empty:?}"
+            );
+        }
+        let not_x509 = "-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n";
+        assert!(matches!(configure(not_x509), Err(TlsError::InvalidCertificate(_))));
     }
 }

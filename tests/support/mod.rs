@@ -12,6 +12,7 @@
 
 pub mod client_secrets;
 pub mod control_http;
+pub mod elf;
 pub mod local_cognito;
 pub mod terraform;
 pub mod tf_diagnostics;

@@ -2,8 +2,8 @@
 //!
 //! Terraform launches a provider with no arguments, the magic cookie, the protocol versions it speaks, a port range
 //! and, with AutoMTLS, a freshly generated ECDSA P-521 `CA:TRUE` client certificate in `PLUGIN_CLIENT_CERT`. It then
-//! reads exactly one stdout line (`1|6|unix|<socket>|grpc|<unpadded base64 DER>`), dials the socket, trusts only the
-//! certificate from that line, presents its own certificate and speaks gRPC over TLS with ALPN `h2`. This module
+//! reads exactly one stdout line (`1|6|unix|<socket>|grpc|<unpadded base64 DER>`, or `tcp` and `127.0.0.1:<port>`
+//! where the provider serves on loopback TCP), dials that address, trusts only the certificate from that line, presents its own certificate and speaks gRPC over TLS with ALPN `h2`. This module
 //! reproduces each of those steps so the protocol tests and the handshake benchmark exercise the same code path a
 //! real `terraform plan` does, and it fails with a typed [`PluginError`] naming the step that went wrong.
 //!
@@ -17,6 +17,7 @@
 use std::ffi::OsString;
 use std::fmt;
 use std::io;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::{ExitStatus, Stdio};
@@ -33,7 +34,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, Serve
 use rustls::{ClientConfig, DigitallySignedStruct, ProtocolVersion, SignatureScheme, SupportedProtocolVersion};
 use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, BufReader};
-use tokio::net::UnixStream;
+use tokio::net::{TcpStream, UnixStream};
 use tokio::process::{Child, ChildStderr, ChildStdout, Command};
 use tokio::task::JoinHandle;
 use tonic::codegen::Service;
@@ -73,7 +74,7 @@ pub const TLS_SERVER_NAME: &str = "localhost";
 
 /// Environment variables the go-plugin handshake reads. They are removed from the inherited environment before
 /// the options set their own values, so a variable exported in the developer's shell never leaks into a test.
-const PLUGIN_ENVIRONMENT: [&str; 10] = [
+const PLUGIN_ENVIRONMENT: [&str; 11] = [
     MAGIC_COOKIE_KEY,
     "PLUGIN_PROTOCOL_VERSIONS",
     "PLUGIN_MIN_PORT",
@@ -84,7 +85,11 @@ const PLUGIN_ENVIRONMENT: [&str; 10] = [
     "PLUGIN_MULTIPLEX_GRPC",
     "TF_REATTACH_PROVIDERS",
     "TF_DISABLE_PLUGIN_TLS",
+    TRANSPORT_VARIABLE,
 ];
+
+/// The provider's switch from the Unix socket to loopback TCP (`src/plugin/listener.rs`).
+pub const TRANSPORT_VARIABLE: &str = "COGNITO_PROVIDER_TRANSPORT";
 
 /// Everything that can go wrong between spawning the binary and talking gRPC to it.
 #[derive(Debug, thiserror::Error)]
@@ -132,12 +137,14 @@ pub enum HandshakeProblem {
     CoreVersion(String),
     #[error("app protocol version must be 6, found {0:?}")]
     AppVersion(String),
-    #[error("network must be \"unix\", found {0:?}")]
+    #[error("network must be \"unix\" or \"tcp\", found {0:?}")]
     Network(String),
     #[error("protocol must be \"grpc\", found {0:?}")]
     Protocol(String),
     #[error("the socket address is empty or not absolute: {0:?}")]
     SocketPath(String),
+    #[error("the TCP address is not a 127.0.0.1 address with a port: {0:?}")]
+    TcpAddress(String),
     #[error("the server certificate field carries '=' padding, which Go's base64.RawStdEncoding rejects")]
     PaddedCertificate,
     #[error("the server certificate field is not standard unpadded base64: {0}")]
@@ -149,7 +156,7 @@ pub enum HandshakeProblem {
 pub struct Handshake {
     /// The line exactly as printed, without its trailing newline.
     pub line: String,
-    pub socket_path: PathBuf,
+    pub address: PluginAddress,
     /// The sixth field as printed (empty in plaintext mode).
     pub certificate_field: String,
     /// The decoded sixth field: the server leaf certificate's DER, or `None` in plaintext mode.
@@ -171,23 +178,54 @@ impl Handshake {
         if *app != "6" {
             return Err(HandshakeProblem::AppVersion(app.to_string()));
         }
-        if *network != "unix" {
-            return Err(HandshakeProblem::Network(network.to_string()));
-        }
         if *protocol != "grpc" {
             return Err(HandshakeProblem::Protocol(protocol.to_string()));
         }
-        let socket_path = PathBuf::from(address);
-        if !socket_path.is_absolute() {
-            return Err(HandshakeProblem::SocketPath(address.to_string()));
-        }
+        let address = PluginAddress::parse(network, address)?;
         let server_certificate = decode_certificate_field(certificate)?;
         Ok(Self {
             line: line.to_string(),
-            socket_path,
+            address,
             certificate_field: certificate.to_string(),
             server_certificate,
         })
+    }
+}
+
+/// Where the plugin listens: go-plugin's `unix` network (a socket path) or `tcp` (loopback only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PluginAddress {
+    Unix(PathBuf),
+    Tcp(SocketAddr),
+}
+
+impl PluginAddress {
+    /// The address field of a handshake line or of `TF_REATTACH_PROVIDERS`, for `network`.
+    pub fn parse(network: &str, address: &str) -> Result<Self, HandshakeProblem> {
+        match network {
+            "unix" => {
+                let path = PathBuf::from(address);
+                if path.is_absolute() {
+                    Ok(Self::Unix(path))
+                } else {
+                    Err(HandshakeProblem::SocketPath(address.to_string()))
+                }
+            }
+            "tcp" => match address.parse::<SocketAddr>() {
+                Ok(socket) if socket.ip() == std::net::Ipv4Addr::LOCALHOST && socket.port() != 0 => {
+                    Ok(Self::Tcp(socket))
+                }
+                _ => Err(HandshakeProblem::TcpAddress(address.to_string())),
+            },
+            other => Err(HandshakeProblem::Network(other.to_string())),
+        }
+    }
+
+    pub fn network(&self) -> &'static str {
+        match self {
+            Self::Unix(_) => "unix",
+            Self::Tcp(_) => "tcp",
+        }
     }
 }
 
@@ -388,6 +426,13 @@ impl PluginOptions {
             socket_location: SocketLocation::PluginUnixSocketDir,
             extra_env: Vec::new(),
         }
+    }
+
+    /// The same start, with the provider told to serve on loopback TCP, as it does on Windows.
+    pub fn on_tcp(mut self) -> Self {
+        self.extra_env
+            .push((OsString::from(TRANSPORT_VARIABLE), OsString::from("tcp")));
+        self
     }
 
     /// A developer running `terraform-provider-cognito --debug` from a shell: no go-plugin variables at all, so
@@ -657,11 +702,22 @@ impl PluginProcess {
         }
     }
 
-    /// The Unix socket the process announced.
-    pub fn socket_path(&self) -> PathBuf {
+    /// Where the process announced it listens.
+    pub fn address(&self) -> PluginAddress {
         match &self.announcement {
-            Announcement::Handshake(handshake) => handshake.socket_path.clone(),
-            Announcement::Reattach(reattach) => PathBuf::from(&reattach.config.addr.address),
+            Announcement::Handshake(handshake) => handshake.address.clone(),
+            Announcement::Reattach(reattach) => {
+                PluginAddress::parse(&reattach.config.addr.network, &reattach.config.addr.address)
+                    .unwrap_or_else(|_| PluginAddress::Unix(PathBuf::from(&reattach.config.addr.address)))
+            }
+        }
+    }
+
+    /// The Unix socket the process announced; panics when it announced a TCP address.
+    pub fn socket_path(&self) -> PathBuf {
+        match self.address() {
+            PluginAddress::Unix(path) => path,
+            PluginAddress::Tcp(address) => panic!("the plugin listens on TCP {address}, not on a Unix socket"),
         }
     }
 
@@ -724,7 +780,7 @@ impl PluginProcess {
                 )?))
             }
         };
-        PluginChannel::connect(self.socket_path(), tls).await
+        PluginChannel::connect(self.address(), tls).await
     }
 
     /// True until the process has exited.
@@ -984,10 +1040,10 @@ pub struct PluginChannel {
 }
 
 impl PluginChannel {
-    async fn connect(socket_path: PathBuf, tls: Option<Arc<ClientConfig>>) -> Result<Self, PluginError> {
+    async fn connect(address: PluginAddress, tls: Option<Arc<ClientConfig>>) -> Result<Self, PluginError> {
         let negotiated = Arc::new(Mutex::new(None));
-        let connector = UnixSocketConnector {
-            socket_path,
+        let connector = PluginConnector {
+            address,
             tls,
             negotiated: Arc::clone(&negotiated),
         };
@@ -1030,16 +1086,16 @@ impl PluginChannel {
 trait PluginStream: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> PluginStream for T {}
 
-/// Dials the announced Unix socket and, for AutoMTLS, runs the TLS handshake on it. tonic's own TLS would need a
-/// TCP URI and a CA-based verifier, neither of which fits go-plugin.
+/// Dials the announced address and, for AutoMTLS, runs the TLS handshake on it. tonic's own TLS would need a
+/// CA-based verifier, which does not fit go-plugin.
 #[derive(Clone)]
-struct UnixSocketConnector {
-    socket_path: PathBuf,
+struct PluginConnector {
+    address: PluginAddress,
     tls: Option<Arc<ClientConfig>>,
     negotiated: Arc<Mutex<Option<NegotiatedTls>>>,
 }
 
-impl Service<Uri> for UnixSocketConnector {
+impl Service<Uri> for PluginConnector {
     type Response = TokioIo<Box<dyn PluginStream>>;
     type Error = io::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
@@ -1051,9 +1107,16 @@ impl Service<Uri> for UnixSocketConnector {
     fn call(&mut self, _uri: Uri) -> Self::Future {
         let connector = self.clone();
         Box::pin(async move {
-            let stream = UnixStream::connect(&connector.socket_path).await?;
+            let stream: Box<dyn PluginStream> = match &connector.address {
+                PluginAddress::Unix(path) => Box::new(UnixStream::connect(path).await?),
+                PluginAddress::Tcp(address) => {
+                    let stream = TcpStream::connect(address).await?;
+                    stream.set_nodelay(true)?;
+                    Box::new(stream)
+                }
+            };
             let Some(tls) = connector.tls else {
-                return Ok(TokioIo::new(Box::new(stream) as Box<dyn PluginStream>));
+                return Ok(TokioIo::new(stream));
             };
             let server_name = ServerName::try_from(TLS_SERVER_NAME)
                 .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;

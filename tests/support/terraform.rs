@@ -176,12 +176,18 @@ impl Terraform {
 
     /// As [`new`](Self::new), for an arbitrary AWS endpoint URL.
     pub fn with_endpoint(endpoint: &str) -> Terraform {
+        Self::with_provider_dir(endpoint, &provider_binary_dir())
+    }
+
+    /// As [`with_endpoint`](Self::with_endpoint), with dev_overrides pointing at `provider_dir`, whose
+    /// `terraform-provider-cognito` Terraform then starts (e.g. a script starting the binary in another root).
+    pub fn with_provider_dir(endpoint: &str, provider_dir: &Path) -> Terraform {
         let dir = tempfile::Builder::new()
             .prefix("tf-cognito-")
             .tempdir()
             .expect("create a temporary directory");
         let cli_config = dir.path().join("cli-config.tfrc");
-        std::fs::write(&cli_config, cli_config_text(&provider_binary_dir())).expect("write the CLI config");
+        std::fs::write(&cli_config, cli_config_text(provider_dir)).expect("write the CLI config");
         Terraform {
             dir,
             cli_config,

@@ -1,0 +1,165 @@
+//! AWS set-up: the Cognito API stack behind the provider's settings.
+//!
+//! Nothing touches the network at ConfigureProvider: the AWS configuration (profiles, SSO, assume-role,
+//! credentials) is resolved at the first call that needs a client, once per configuration. Validate-only
+//! processes and `terraform validate` therefore never wait on AWS, and a machine without AWS never hangs on
+//! instance-metadata lookups (they get short timeouts and one attempt).
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_config::BehaviorVersion;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_cognitoidentityprovider as cognito_sdk;
+use tokio::sync::OnceCell;
+
+use crate::cognito::ApiSource;
+use crate::cognito::api::{AdoptingCognito, CognitoApi, PacedCognito, Pacer, RetryingCognito, SdkCognito, StopSignal};
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+
+use super::schema::{DEFAULT_SESSION_NAME, attr};
+use super::settings::ProviderSettings;
+
+/// Instance metadata is only worth a short look: off EC2 nobody answers.
+const IMDS_TIMEOUT: Duration = Duration::from_millis(500);
+/// One attempt of one AWS call; Cognito answers in well under a second.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The configured AWS client, shared by every resource of the process. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct AwsClients {
+    configured: Arc<RwLock<Option<Arc<Configured>>>>,
+    /// Ends the API stack's waits (pacing, retry backoff) when Terraform stops the provider.
+    pub(super) stop: StopSignal,
+}
+
+struct Configured {
+    settings: ProviderSettings,
+    api: OnceCell<Arc<dyn CognitoApi>>,
+}
+
+impl AwsClients {
+    /// Takes the settings of a ConfigureProvider. Re-configuration with the same settings (debug mode, repeated
+    /// runs) keeps the resolved client.
+    pub(super) fn set(&self, settings: ProviderSettings) {
+        let mut slot = self.configured.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if slot.as_ref().is_some_and(|current| current.settings == settings) {
+            return;
+        }
+        *slot = Some(Arc::new(Configured {
+            settings,
+            api: OnceCell::new(),
+        }));
+    }
+
+    /// The Cognito API, resolving the AWS configuration on first use: the SDK client behind the shared pacer, the
+    /// retry policy and create adoption (outermost), every wait of which ends on StopProvider.
+    pub async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+        let configured = self
+            .configured
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let Some(configured) = configured else {
+            return Err(Diagnostic::error(
+                "Provider not configured",
+                "The cognito provider was used before Terraform configured it. This is a bug in the provider.",
+            )
+            .into());
+        };
+        let build = || async {
+            let client = build_client(&configured.settings).await?;
+            // One pacer for every resource of the run: the quotas are per pool and per account, not per resource.
+            let pacer = Arc::new(Pacer::new(configured.settings.pacing));
+            let paced = PacedCognito::new(SdkCognito::new(&client), pacer, self.stop.clone());
+            let retrying = RetryingCognito::new(paced, configured.settings.retry_policy(), self.stop.clone());
+            let max_create_requests = retrying.policy().max_attempts;
+            let adopting = AdoptingCognito::with_max_create_requests(retrying, max_create_requests);
+            Ok::<Arc<dyn CognitoApi>, Diagnostics>(Arc::new(adopting))
+        };
+        configured.api.get_or_try_init(build).await.cloned()
+    }
+}
+
+#[async_trait]
+impl ApiSource for AwsClients {
+    async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+        AwsClients::api(self).await
+    }
+}
+
+fn short_imds_client() -> aws_config::imds::Client {
+    aws_config::imds::Client::builder()
+        .connect_timeout(IMDS_TIMEOUT)
+        .read_timeout(IMDS_TIMEOUT)
+        .max_attempts(1)
+        .build()
+}
+
+async fn build_client(settings: &ProviderSettings) -> Result<cognito_sdk::Client, Diagnostics> {
+    let mut region_chain = RegionProviderChain::first_try(settings.region.clone().map(aws_config::Region::new))
+        .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new());
+    let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder();
+    let mut credentials =
+        aws_config::default_provider::credentials::DefaultCredentialsChain::builder().imds_client(short_imds_client());
+    if let Some(profile) = &settings.profile {
+        profile_region = profile_region.profile_name(profile);
+        credentials = credentials.profile_name(profile);
+    }
+    region_chain = region_chain.or_else(profile_region.build()).or_else(
+        aws_config::imds::region::ImdsRegionProvider::builder()
+            .imds_client(short_imds_client())
+            .build(),
+    );
+    let Some(region) = region_chain.region().await else {
+        return Err(Diagnostic::error(
+            "No AWS region",
+            "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the AWS profile.",
+        )
+        .at(AttributePath::attribute(attr::REGION))
+        .into());
+    };
+    credentials = credentials.region(region.clone());
+
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(region.clone())
+        .credentials_provider(credentials.build().await)
+        .retry_config(RetryConfig::disabled()) // retries by error class live in cognito::api::RetryingCognito
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .build(),
+        );
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(endpoint) = &settings.endpoint_url {
+        loader = loader.endpoint_url(endpoint);
+    }
+    let mut sdk_config = loader.load().await;
+    if let Some(assume) = &settings.assume_role {
+        let mut role = aws_config::sts::AssumeRoleProvider::builder(assume.role_arn.clone())
+            .session_name(
+                assume
+                    .session_name
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string()),
+            )
+            .region(region.clone());
+        if let Some(external_id) = &assume.external_id {
+            role = role.external_id(external_id.clone());
+        }
+        let provider = role.configure(&sdk_config).build().await;
+        sdk_config = sdk_config
+            .into_builder()
+            .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
+            .build();
+    }
+    tracing::debug!(region = %region, endpoint = ?settings.endpoint_url, "AWS configuration resolved");
+    Ok(cognito_sdk::Client::new(&sdk_config))
+}
