@@ -20,8 +20,8 @@
 
 #[path = "common/handshake.rs"]
 mod handshake_runs;
-#[path = "../tests/support/plugin_client.rs"]
-mod plugin_client;
+// The integration tests' support; the suite uses only part of it.
+#[allow(dead_code, unused_imports)]
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -31,8 +31,11 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use handshake_runs::{HandshakeError, Spread};
+use support::LocalCognito;
+use support::local_cognito::StackError;
 use support::terraform::{PROVIDER_PREAMBLE, Terraform, cli_config_text, terraform_arguments};
-use support::{LocalCognito, StackError};
+// `handshake_runs` reaches the plugin client as `crate::plugin_client`.
+use support::plugin_client;
 
 /// Handshake starts (the issue asks for 30).
 const HANDSHAKE_RUNS: usize = 30;

@@ -1,7 +1,7 @@
 //! Starts of the provider the way Terraform starts it, measured: spawn → validated handshake line with AutoMTLS
 //! (a Terraform-like P-521 `CA:TRUE` client certificate), VmRSS after the handshake and after one
 //! GetProviderSchema over mTLS, and the Shutdown RPC → process exit. Shared by the `handshake` and `suite`
-//! benchmarks; the including crate declares `plugin_client` (tests/support/plugin_client.rs) at its root.
+//! benchmarks; the including crate has `plugin_client` (tests/support/plugin_client.rs) at its root, declared or imported.
 
 use std::path::Path;
 use std::sync::Arc;

@@ -1,5 +1,5 @@
 //! Everything about Cognito app clients. Knows nothing of gRPC or msgpack: it works on `tf::Value`s, the typed
-//! model, and the narrow [`api::CognitoApi`] trait (the AWS SDK behind it, or an in-memory fake in tests).
+//! model, and the narrow [`api::Cognito`] facades (the AWS SDK behind them, or an in-memory fake in tests).
 
 pub mod api;
 pub mod user_pool_client;
@@ -16,18 +16,19 @@ use crate::tf::resource::Context;
 /// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
 #[async_trait]
 pub trait ApiSource: Send + Sync + 'static {
-    async fn api(&self) -> Result<Arc<dyn api::CognitoApi>, Diagnostics>;
+    async fn api(&self) -> Result<Arc<api::Cognito>, Diagnostics>;
 }
 
-/// The in-memory Cognito as an [`ApiSource`], for the unit tests of the resource, data sources and ephemeral secret.
+/// The in-memory Cognito as an [`ApiSource`], for the unit tests of the resource, data sources and ephemeral secret:
+/// the facades straight over it, one attempt per call.
 #[cfg(test)]
 pub(crate) struct FakeSource(pub(crate) Arc<api::FakeCognito>);
 
 #[cfg(test)]
 #[async_trait]
 impl ApiSource for FakeSource {
-    async fn api(&self) -> Result<Arc<dyn api::CognitoApi>, Diagnostics> {
-        Ok(self.0.clone())
+    async fn api(&self) -> Result<Arc<api::Cognito>, Diagnostics> {
+        Ok(Arc::new(api::Cognito::direct(self.0.clone())))
     }
 }
 

@@ -17,7 +17,7 @@ use aws_sdk_cognitoidentityprovider as cognito_sdk;
 use tokio::sync::OnceCell;
 
 use crate::cognito::ApiSource;
-use crate::cognito::api::{AdoptingCognito, CognitoApi, PacedCognito, Pacer, RetryingCognito, SdkCognito, StopSignal};
+use crate::cognito::api::{Cognito, Pacer, SdkCognito, Stack, StopSignal};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 
 use super::schema::{DEFAULT_SESSION_NAME, attr};
@@ -39,7 +39,7 @@ pub struct AwsClients {
 
 struct Configured {
     settings: ProviderSettings,
-    api: OnceCell<Arc<dyn CognitoApi>>,
+    api: OnceCell<Arc<Cognito>>,
 }
 
 impl AwsClients {
@@ -56,9 +56,9 @@ impl AwsClients {
         }));
     }
 
-    /// The Cognito API, resolving the AWS configuration on first use: the SDK client behind the shared pacer, the
-    /// retry policy and create adoption (outermost), every wait of which ends on StopProvider.
-    pub async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+    /// The Cognito API, resolving the AWS configuration on first use: the SDK client behind one stack (the shared
+    /// pacer and the retry policy, every wait of which ends on StopProvider) and create adoption.
+    pub async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
         let configured = self
             .configured
             .read()
@@ -75,11 +75,13 @@ impl AwsClients {
             let client = build_client(&configured.settings).await?;
             // One pacer for every resource of the run: the quotas are per pool and per account, not per resource.
             let pacer = Arc::new(Pacer::new(configured.settings.pacing));
-            let paced = PacedCognito::new(SdkCognito::new(&client), pacer, self.stop.clone());
-            let retrying = RetryingCognito::new(paced, configured.settings.retry_policy(), self.stop.clone());
-            let max_create_requests = retrying.policy().max_attempts;
-            let adopting = AdoptingCognito::with_max_create_requests(retrying, max_create_requests);
-            Ok::<Arc<dyn CognitoApi>, Diagnostics>(Arc::new(adopting))
+            let retry = configured.settings.retry_policy();
+            let stack = Stack::default()
+                .with_pacer(pacer)
+                .with_retry(retry)
+                .with_stop(self.stop.clone());
+            let cognito = Cognito::new(Arc::new(SdkCognito::new(&client)), stack, retry.max_attempts);
+            Ok::<Arc<Cognito>, Diagnostics>(Arc::new(cognito))
         };
         configured.api.get_or_try_init(build).await.cloned()
     }
@@ -87,7 +89,7 @@ impl AwsClients {
 
 #[async_trait]
 impl ApiSource for AwsClients {
-    async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+    async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
         AwsClients::api(self).await
     }
 }
@@ -128,7 +130,7 @@ async fn build_client(settings: &ProviderSettings) -> Result<cognito_sdk::Client
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(region.clone())
         .credentials_provider(credentials.build().await)
-        .retry_config(RetryConfig::disabled()) // retries by error class live in cognito::api::RetryingCognito
+        .retry_config(RetryConfig::disabled()) // retries by error class live in cognito::api::Stack
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)

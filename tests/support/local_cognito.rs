@@ -62,7 +62,6 @@ pub struct RecordedRequest {
 #[derive(Deserialize)]
 struct ReadyLine {
     proxy_url: String,
-    moto_url: String,
     pid: u32,
     moto_pid: u32,
 }
@@ -75,7 +74,6 @@ pub struct LocalCognito {
     _stdout: BufReader<ChildStdout>,
     stderr: Arc<Mutex<String>>,
     proxy_url: String,
-    moto_url: String,
     proxy_pid: u32,
     moto_pid: u32,
     startup_time: Duration,
@@ -193,7 +191,6 @@ impl LocalCognito {
             _stdout: stdout,
             stderr,
             proxy_url: ready.proxy_url,
-            moto_url: ready.moto_url,
             proxy_pid: ready.pid,
             moto_pid: ready.moto_pid,
             startup_time: started_at.elapsed(),
@@ -203,11 +200,6 @@ impl LocalCognito {
     /// The proxy's URL: what the provider (`AWS_ENDPOINT_URL`) and the test's SDK clients must use.
     pub fn endpoint(&self) -> &str {
         &self.proxy_url
-    }
-
-    /// moto's own URL, bypassing the proxy (no recording, no Cognito mode, no faults).
-    pub fn moto_url(&self) -> &str {
-        &self.moto_url
     }
 
     pub fn proxy_pid(&self) -> u32 {

@@ -213,12 +213,6 @@ impl Terraform {
         self
     }
 
-    /// Changes how long one command may run before it is killed.
-    pub fn timeout(&mut self, timeout: Duration) -> &mut Self {
-        self.timeout = timeout;
-        self
-    }
-
     /// Writes `main.tf` in the working directory, replacing the previous one.
     pub fn write_config(&self, main_tf: &str) {
         std::fs::write(self.dir().join("main.tf"), main_tf).expect("write main.tf");

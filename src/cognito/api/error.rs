@@ -2,10 +2,10 @@
 //!
 //! Classification goes by the AWS error code, never by message text (messages differ between AWS and emulators
 //! and change over time); where there is no code, by HTTP status; where there is no response, by how far the
-//! request got ([`ApiError::request_sent`]). That last distinction matters for CreateUserPoolClient, the one
-//! call that is not idempotent: repeating a Create that may have reached Cognito can leave a second client behind.
+//! request got ([`ApiError::request_sent`]). That last distinction matters for the operations that create
+//! something ([`Effect::Create`]): repeating one that may have reached Cognito can leave a second one behind.
 
-use super::Operation;
+use super::{Effect, Operation, Scope};
 
 /// The IAM actions the provider needs, for the hint on authorisation errors.
 pub const IAM_ACTIONS: [&str; 5] = [
@@ -19,11 +19,11 @@ pub const IAM_ACTIONS: [&str; 5] = [
 /// What kind of failure, as far as retrying and advising the user go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// ResourceNotFoundException: the user pool or the client does not exist.
+    /// ResourceNotFoundException: the user pool or the resource in it does not exist.
     NotFound,
     /// TooManyRequestsException and other throttling codes: Cognito refused the request for now.
     Throttled,
-    /// ConcurrentModificationException: another change to the pool's clients was in progress.
+    /// ConcurrentModificationException: another change to the same resource was in progress.
     ConcurrentModification,
     /// Worth another try: InternalErrorException and other 5xx answers, or a connection that failed before the
     /// request left (see [`ApiError::request_sent`]).
@@ -48,16 +48,15 @@ pub enum ErrorKind {
 /// A failed Cognito call. Carries no request or response body, so it can never reveal a client secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{operation} failed {}: {}{}",
-    target(.user_pool_id, .client_id),
+    "{operation} failed {scope}: {}{}",
     code_and_message(.code, .message),
     attempts_note(*.attempts)
 )]
 pub struct ApiError {
     pub operation: Operation,
-    pub user_pool_id: String,
-    /// `None` for calls that are not about one client (Create before it has an id, List).
-    pub client_id: Option<String>,
+    /// What the call was about: the pool, or a client, secret or branding style in it. Boxed to keep the error
+    /// small, as it travels in every `Result` of the stack.
+    pub scope: Box<Scope>,
     pub kind: ErrorKind,
     /// The AWS error code, e.g. `InvalidParameterException`; `None` when no error response was received.
     pub code: Option<String>,
@@ -70,13 +69,6 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// How many attempts were made before giving up (1 unless a retrying layer retried).
     pub attempts: u32,
-}
-
-fn target(user_pool_id: &str, client_id: &Option<String>) -> String {
-    match client_id {
-        Some(client_id) => format!("for client {client_id} in user pool {user_pool_id}"),
-        None => format!("in user pool {user_pool_id}"),
-    }
 }
 
 fn code_and_message(code: &Option<String>, message: &str) -> String {
@@ -97,17 +89,10 @@ fn attempts_note(attempts: u32) -> String {
 impl ApiError {
     /// An error of a known kind, without an AWS error code (e.g. a network failure). Assumed to have possibly
     /// reached Cognito; see [`ApiError::not_sent`].
-    pub fn new(
-        operation: Operation,
-        user_pool_id: &str,
-        client_id: Option<&str>,
-        kind: ErrorKind,
-        message: impl Into<String>,
-    ) -> ApiError {
+    pub fn new(operation: Operation, scope: Scope, kind: ErrorKind, message: impl Into<String>) -> ApiError {
         ApiError {
             operation,
-            user_pool_id: user_pool_id.to_string(),
-            client_id: client_id.map(str::to_string),
+            scope: Box::new(scope),
             kind,
             code: None,
             message: message.into(),
@@ -121,8 +106,7 @@ impl ApiError {
     /// An error response from Cognito, classified by its code (or by HTTP status for unknown codes).
     pub fn from_service(
         operation: Operation,
-        user_pool_id: &str,
-        client_id: Option<&str>,
+        scope: Scope,
         code: &str,
         message: impl Into<String>,
         http_status: u16,
@@ -131,7 +115,7 @@ impl ApiError {
         ApiError {
             code: Some(code.to_string()),
             http_status: Some(http_status),
-            ..ApiError::new(operation, user_pool_id, client_id, kind, message)
+            ..ApiError::new(operation, scope, kind, message)
         }
     }
 
@@ -150,20 +134,20 @@ impl ApiError {
         self.is_retryable_for(self.operation)
     }
 
-    /// The retry policy by error class (cognito-client-facts §8):
+    /// The retry policy by error class and by what the operation does ([`Effect`]):
     /// - throttling: always; Cognito turned the request away before acting on it;
-    /// - transient: always for the idempotent calls; for Create only when the request never left, because a 5xx
-    ///   after Create may hide a client that was made;
-    /// - ambiguous (no answer): Describe, List, Update (a full replace) and Delete (ResourceNotFound counts as
-    ///   done) can simply run again; Create never, as it would make a second client;
-    /// - concurrent modification: Update and Delete, the calls Cognito serialises per client;
+    /// - transient: always for reads and writes; for creates only when the request never left, because a 5xx
+    ///   after a create may hide something that was made;
+    /// - ambiguous (no answer): reads and writes (a full replace, or a delete where ResourceNotFound counts as
+    ///   done) can simply run again; creates never, as that would make a second one;
+    /// - concurrent modification: writes, the calls Cognito serialises per resource;
     /// - LimitExceeded is a quota, not a rate, and is never retried (the AWS SDKs get this wrong).
     pub fn is_retryable_for(&self, operation: Operation) -> bool {
         match self.kind {
             ErrorKind::Throttled => true,
-            ErrorKind::Transient => operation != Operation::Create || !self.request_sent,
-            ErrorKind::Ambiguous => operation != Operation::Create,
-            ErrorKind::ConcurrentModification => matches!(operation, Operation::Update | Operation::Delete),
+            ErrorKind::Transient => operation.effect != Effect::Create || !self.request_sent,
+            ErrorKind::Ambiguous => operation.effect != Effect::Create,
+            ErrorKind::ConcurrentModification => operation.effect == Effect::Write,
             ErrorKind::NotFound
             | ErrorKind::LimitExceeded
             | ErrorKind::Invalid
@@ -195,10 +179,10 @@ impl ApiError {
                 "The user pool has reached its quota of app clients (1,000 by default). Delete unused clients or \
                  ask AWS for a higher quota.",
             ),
-            ErrorKind::Ambiguous if self.operation == Operation::Create => Some(
-                "The request may have reached Cognito before the connection failed, so the app client may exist \
-                 without Terraform knowing it. Look for a client with this name in the user pool (for example \
-                 with `aws cognito-idp list-user-pool-clients`); import it or delete it before running apply again.",
+            ErrorKind::Ambiguous if self.operation.effect == Effect::Create => Some(
+                "The request may have reached Cognito before the connection failed, so what it creates may exist \
+                 without Terraform knowing it. Look for it in the user pool (for an app client, with \
+                 `aws cognito-idp list-user-pool-clients`); import it or delete it before running apply again.",
             ),
             ErrorKind::Ambiguous | ErrorKind::Transient => {
                 Some("Cognito or the network failed temporarily. Check connectivity and endpoint_url, then run again.")
@@ -292,7 +276,13 @@ mod tests {
     use super::*;
 
     fn service(operation: Operation, code: &str) -> ApiError {
-        ApiError::from_service(operation, "us-east-1_pool", Some("client1"), code, "message", 400)
+        ApiError::from_service(
+            operation,
+            Scope::client("us-east-1_pool", "client1"),
+            code,
+            "message",
+            400,
+        )
     }
 
     #[test]
@@ -314,33 +304,40 @@ mod tests {
         ];
         for (code, kind) in cases {
             assert_eq!(kind_for_code(code), Some(kind), "{code}");
-            assert_eq!(service(Operation::Update, code).kind, kind, "{code}");
+            assert_eq!(service(Operation::UPDATE_CLIENT, code).kind, kind, "{code}");
         }
         assert_eq!(kind_for_code("SomethingNewException"), None);
     }
 
     #[test]
     fn unknown_codes_fall_back_to_the_http_status() {
-        let at = |status| ApiError::from_service(Operation::Describe, "p", None, "Weird", "m", status).kind;
+        let at =
+            |status| ApiError::from_service(Operation::DESCRIBE_CLIENT, Scope::pool("p"), "Weird", "m", status).kind;
         assert_eq!(at(503), ErrorKind::Transient);
         assert_eq!(at(500), ErrorKind::Transient);
         assert_eq!(at(429), ErrorKind::Throttled);
         assert_eq!(at(403), ErrorKind::Unauthorized);
         assert_eq!(at(400), ErrorKind::Other);
         // A known code wins over the status.
-        let limit = ApiError::from_service(Operation::Create, "p", None, "LimitExceededException", "m", 400);
+        let limit = ApiError::from_service(
+            Operation::CREATE_CLIENT,
+            Scope::pool("p"),
+            "LimitExceededException",
+            "m",
+            400,
+        );
         assert_eq!(limit.kind, ErrorKind::LimitExceeded);
     }
 
     #[test]
     fn retry_policy_for_idempotent_calls() {
         for operation in [
-            Operation::Describe,
-            Operation::List,
-            Operation::Update,
-            Operation::Delete,
+            Operation::DESCRIBE_CLIENT,
+            Operation::LIST_CLIENTS,
+            Operation::UPDATE_CLIENT,
+            Operation::DELETE_CLIENT,
         ] {
-            let error = |kind| ApiError::new(operation, "p", Some("c"), kind, "m");
+            let error = |kind| ApiError::new(operation, Scope::client("p", "c"), kind, "m");
             assert!(error(ErrorKind::Throttled).is_retryable(), "{operation}");
             assert!(error(ErrorKind::Transient).is_retryable(), "{operation}");
             assert!(error(ErrorKind::Ambiguous).is_retryable(), "{operation}");
@@ -357,22 +354,21 @@ mod tests {
     #[test]
     fn concurrent_modification_is_retried_for_update_and_delete_only() {
         let error = ApiError::new(
-            Operation::Update,
-            "p",
-            Some("c"),
+            Operation::UPDATE_CLIENT,
+            Scope::client("p", "c"),
             ErrorKind::ConcurrentModification,
             "m",
         );
-        assert!(error.is_retryable_for(Operation::Update));
-        assert!(error.is_retryable_for(Operation::Delete));
-        assert!(!error.is_retryable_for(Operation::Describe));
-        assert!(!error.is_retryable_for(Operation::List));
-        assert!(!error.is_retryable_for(Operation::Create));
+        assert!(error.is_retryable_for(Operation::UPDATE_CLIENT));
+        assert!(error.is_retryable_for(Operation::DELETE_CLIENT));
+        assert!(!error.is_retryable_for(Operation::DESCRIBE_CLIENT));
+        assert!(!error.is_retryable_for(Operation::LIST_CLIENTS));
+        assert!(!error.is_retryable_for(Operation::CREATE_CLIENT));
     }
 
     #[test]
     fn create_is_retried_only_when_no_client_can_have_been_made() {
-        let error = |kind| ApiError::new(Operation::Create, "p", None, kind, "m");
+        let error = |kind| ApiError::new(Operation::CREATE_CLIENT, Scope::pool("p"), kind, "m");
         assert!(error(ErrorKind::Throttled).is_retryable());
         assert!(error(ErrorKind::Transient).not_sent().is_retryable());
         assert!(
@@ -383,19 +379,18 @@ mod tests {
         assert!(
             !error(ErrorKind::Ambiguous)
                 .not_sent()
-                .is_retryable_for(Operation::Create)
+                .is_retryable_for(Operation::CREATE_CLIENT)
         );
-        assert!(!service(Operation::Create, "LimitExceededException").is_retryable());
-        assert!(!service(Operation::Create, "InternalErrorException").is_retryable());
-        assert!(service(Operation::Create, "TooManyRequestsException").is_retryable());
+        assert!(!service(Operation::CREATE_CLIENT, "LimitExceededException").is_retryable());
+        assert!(!service(Operation::CREATE_CLIENT, "InternalErrorException").is_retryable());
+        assert!(service(Operation::CREATE_CLIENT, "TooManyRequestsException").is_retryable());
     }
 
     #[test]
     fn display_names_operation_client_pool_code_and_message() {
         let error = ApiError::from_service(
-            Operation::Update,
-            "us-east-1_abc",
-            Some("client1"),
+            Operation::UPDATE_CLIENT,
+            Scope::client("us-east-1_abc", "client1"),
             "InvalidParameterException",
             "Invalid range for token validity",
             400,
@@ -406,9 +401,8 @@ mod tests {
              InvalidParameterException: Invalid range for token validity"
         );
         let mut network = ApiError::new(
-            Operation::Create,
-            "us-east-1_abc",
-            None,
+            Operation::CREATE_CLIENT,
+            Scope::pool("us-east-1_abc"),
             ErrorKind::Ambiguous,
             "io error",
         );
@@ -425,32 +419,47 @@ mod tests {
 
     #[test]
     fn hints_point_at_the_remedy() {
-        let unauthorized = service(Operation::Describe, "NotAuthorizedException").hint().unwrap();
+        let unauthorized = service(Operation::DESCRIBE_CLIENT, "NotAuthorizedException")
+            .hint()
+            .unwrap();
         for action in IAM_ACTIONS {
             assert!(unauthorized.contains(action), "{action}");
         }
         assert!(
-            service(Operation::Create, "LimitExceededException")
+            service(Operation::CREATE_CLIENT, "LimitExceededException")
                 .hint()
                 .unwrap()
                 .contains("1,000")
         );
         assert!(
-            service(Operation::Update, "ScopeDoesNotExistException")
+            service(Operation::UPDATE_CLIENT, "ScopeDoesNotExistException")
                 .hint()
                 .unwrap()
                 .contains("resource server")
         );
         assert!(
-            service(Operation::Create, "FeatureUnavailableInTierException")
+            service(Operation::CREATE_CLIENT, "FeatureUnavailableInTierException")
                 .hint()
                 .unwrap()
                 .contains("plan")
         );
-        let lost_create = ApiError::new(Operation::Create, "p", None, ErrorKind::Ambiguous, "timeout");
+        let lost_create = ApiError::new(
+            Operation::CREATE_CLIENT,
+            Scope::pool("p"),
+            ErrorKind::Ambiguous,
+            "timeout",
+        );
         assert!(lost_create.hint().unwrap().contains("import it or delete it"));
-        let lost_update = ApiError::new(Operation::Update, "p", Some("c"), ErrorKind::Ambiguous, "timeout");
+        let lost_update = ApiError::new(
+            Operation::UPDATE_CLIENT,
+            Scope::client("p", "c"),
+            ErrorKind::Ambiguous,
+            "timeout",
+        );
         assert!(!lost_update.hint().unwrap().contains("import"));
-        assert_eq!(service(Operation::Update, "InvalidParameterException").hint(), None);
+        assert_eq!(
+            service(Operation::UPDATE_CLIENT, "InvalidParameterException").hint(),
+            None
+        );
     }
 }

@@ -1,115 +1,114 @@
-//! The five Cognito calls the provider needs, behind one narrow trait.
+//! Cognito behind a narrow seam: one generic stack for every operation, and a small typed facade per resource.
 //!
-//! - [`CognitoApi`]: describe, create, update, delete and list app clients, in the provider's own types
-//!   ([`ClientSettings`], [`RemoteClient`]), so the resource never touches SDK types.
-//! - [`SdkCognito`]: the AWS SDK implementation. It makes exactly one attempt per call; every request carries the
-//!   complete configuration, because UpdateUserPoolClient resets whatever a request leaves out.
-//! - [`RetryingCognito`]: retries by error class (throttling, transient, concurrent modification), with capped,
-//!   jittered exponential backoff and a bounded total time. Retrying here rather than in the SDK is deliberate: the
-//!   SDK retries LimitExceededException as throttling, does not know ConcurrentModificationException, and retries
-//!   timeouts of the non-idempotent CreateUserPoolClient.
-//! - [`PacedCognito`]: waits for a slot of the shared [`Pacer`] before every attempt, so a large apply runs at
-//!   Cognito's request-rate quotas instead of bouncing off them.
-//! - [`AdoptingCognito`]: after a create whose answer was lost, looks for the client by name and adopts it rather
-//!   than making a second one.
-//! - [`StopSignal`]: how every wait in the stack learns that Terraform is stopping the provider.
-//! - [`FakeCognito`]: an in-memory Cognito with the real service's semantics, for tests of the layers above.
+//! - [`Stack`]: what every call goes through, whatever the operation: pacing by the shared [`Pacer`] (Cognito's
+//!   request-rate quotas), retries by error class ([`RetryPolicy`]; retrying here rather than in the SDK is
+//!   deliberate: the SDK retries LimitExceededException as throttling, does not know
+//!   ConcurrentModificationException, and retries timeouts of non-idempotent creates), and [`StopSignal`], which
+//!   ends every wait when Terraform stops the provider. It knows a call only by its [`Operation`] (name, quota
+//!   [`Category`], [`Effect`]) and [`Scope`] (pool, client, secret, branding).
+//! - Facades, one per resource, in the provider's own types so that resources never touch SDK types:
+//!   [`UserPoolClients`] (describe, create, update, delete, list app clients). Each declares its operations and
+//!   runs one backend request per attempt through the stack. Creates of app clients also go through adoption
+//!   (`adopt`): a create whose answer was lost is looked for rather than repeated.
+//! - Backends, one request per call: [`SdkCognito`], the AWS SDK (every request carries the complete
+//!   configuration, because UpdateUserPoolClient resets whatever a request leaves out), and [`FakeCognito`], an
+//!   in-memory Cognito with the real service's semantics, for tests of the layers above.
 //! - [`ApiError`]: what went wrong, classified ([`ErrorKind`]), with the retry decision and a hint for the user.
+//!
+//! Adding an operation touches its facade, its SDK mapping and the fake; nothing in retry or pacing.
 
 mod adopt;
 mod error;
 mod fake;
-mod mapping;
+mod operation;
 mod pacing;
 mod retry;
 mod sdk;
+mod stack;
 mod stop;
+mod user_pool_client;
 
-use async_trait::async_trait;
+use std::sync::Arc;
 
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
-
-pub use adopt::{AdoptingCognito, Adoption, DEFAULT_MAX_CREATE_REQUESTS, decide as decide_adoption, may_have_created};
+pub use adopt::{Adoption, DEFAULT_MAX_CREATE_REQUESTS, decide as decide_adoption, may_have_created};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
 pub use fake::{FakeCognito, RecordedRequest};
-pub use mapping::{RequestError, create_request, format_timestamp, remote_client_from_sdk, update_request};
-pub use pacing::{Category, PacedCognito, Pacer, PacingPolicy, Stopped};
-pub use retry::{RetryPolicy, RetryingCognito};
+pub use operation::{Category, Effect, Operation, Scope};
+pub use pacing::{Pacer, PacingPolicy, Stopped};
+pub use retry::RetryPolicy;
 pub use sdk::{SdkCognito, classify_sdk_error};
+pub use stack::Stack;
 pub use stop::StopSignal;
+pub use user_pool_client::mapping::{
+    RequestError, create_request, format_timestamp, remote_client_from_sdk, update_request,
+};
+pub use user_pool_client::{ClientPage, ClientSummary, UserPoolClientCalls, UserPoolClients};
 
-/// One app client as ListUserPoolClients reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClientSummary {
-    pub client_id: String,
-    pub name: String,
+/// Every call a backend can make: what [`Cognito`] is built on.
+pub trait Backend: UserPoolClientCalls + 'static {}
+
+impl<B: UserPoolClientCalls + 'static> Backend for B {}
+
+/// The facades of one provider configuration, sharing one [`Stack`] (and so one pacer: the quotas are per pool and
+/// per account, not per resource).
+pub struct Cognito {
+    clients: UserPoolClients,
 }
 
-/// The Cognito operations behind [`CognitoApi`]; errors and retry decisions are per operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Operation {
-    Describe,
-    Create,
-    Update,
-    Delete,
-    List,
-}
-
-impl Operation {
-    pub const ALL: [Operation; 5] = [
-        Operation::Describe,
-        Operation::Create,
-        Operation::Update,
-        Operation::Delete,
-        Operation::List,
-    ];
-
-    /// The API name, as in IAM actions, CloudTrail and AWS error reports.
-    pub fn api_name(self) -> &'static str {
-        match self {
-            Operation::Describe => "DescribeUserPoolClient",
-            Operation::Create => "CreateUserPoolClient",
-            Operation::Update => "UpdateUserPoolClient",
-            Operation::Delete => "DeleteUserPoolClient",
-            Operation::List => "ListUserPoolClients",
+impl Cognito {
+    /// `max_create_requests` (at least 1) bounds how often one create is sent when each earlier request was found
+    /// to have made nothing.
+    pub fn new<B: Backend>(backend: Arc<B>, stack: Stack, max_create_requests: u32) -> Cognito {
+        let stack = Arc::new(stack);
+        Cognito {
+            clients: UserPoolClients::new(backend, stack, max_create_requests),
         }
     }
-}
 
-impl std::fmt::Display for Operation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.api_name())
+    /// The facades straight over `backend`: one attempt per call, unpaced. What unit tests of the layers above
+    /// want from the in-memory Cognito.
+    pub fn direct<B: Backend>(backend: Arc<B>) -> Cognito {
+        Cognito::new(backend, Stack::default(), DEFAULT_MAX_CREATE_REQUESTS)
+    }
+
+    /// App clients.
+    pub fn clients(&self) -> &UserPoolClients {
+        &self.clients
     }
 }
 
-/// The app-client calls the provider makes. Implementations: [`SdkCognito`] (AWS), [`RetryingCognito`] (retries
-/// around another implementation) and [`FakeCognito`] (tests).
-#[async_trait]
-pub trait CognitoApi: Send + Sync {
-    /// DescribeUserPoolClient. `Ok(None)` when Cognito says ResourceNotFoundException: the client or its user pool
-    /// is gone.
-    async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError>;
+/// The app-client facade over the in-memory Cognito, for the tests of the stack's layers: derefs to the facade,
+/// and [`inner`](TestClients::inner) is the fake beneath it.
+#[cfg(test)]
+pub(crate) struct TestClients {
+    fake: Arc<FakeCognito>,
+    clients: UserPoolClients,
+}
 
-    /// CreateUserPoolClient with every member of `settings`. `generate_secret` makes a confidential client; it
-    /// cannot be changed later.
-    async fn create(
-        &self,
-        user_pool_id: &str,
-        settings: &ClientSettings,
-        generate_secret: bool,
-    ) -> Result<RemoteClient, ApiError>;
+#[cfg(test)]
+impl TestClients {
+    pub(crate) fn new(fake: FakeCognito, stack: Stack) -> TestClients {
+        TestClients::with_max_create_requests(fake, stack, DEFAULT_MAX_CREATE_REQUESTS)
+    }
 
-    /// UpdateUserPoolClient with every member of `settings`: the client's whole configuration is replaced.
-    async fn update(
-        &self,
-        user_pool_id: &str,
-        client_id: &str,
-        settings: &ClientSettings,
-    ) -> Result<RemoteClient, ApiError>;
+    pub(crate) fn with_max_create_requests(fake: FakeCognito, stack: Stack, max_create_requests: u32) -> TestClients {
+        let fake = Arc::new(fake);
+        TestClients {
+            clients: UserPoolClients::new(fake.clone(), Arc::new(stack), max_create_requests),
+            fake,
+        }
+    }
 
-    /// DeleteUserPoolClient. A client (or pool) that is already gone counts as deleted.
-    async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError>;
+    pub(crate) fn inner(&self) -> &FakeCognito {
+        &self.fake
+    }
+}
 
-    /// ListUserPoolClients, every page.
-    async fn list(&self, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError>;
+#[cfg(test)]
+impl std::ops::Deref for TestClients {
+    type Target = UserPoolClients;
+
+    fn deref(&self) -> &UserPoolClients {
+        &self.clients
+    }
 }

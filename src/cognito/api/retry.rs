@@ -1,4 +1,5 @@
-//! [`RetryingCognito`]: retries by error class around another [`CognitoApi`].
+//! Retries by error class, for any operation: [`RetryPolicy`] and the per-call decisions the [`super::Stack`]
+//! follows.
 //!
 //! Which errors are retried is [`ApiError::is_retryable_for`]'s decision; this layer decides when and how often:
 //! exponential backoff from `base_delay`, capped at `max_delay`, jittered so that clients throttled together do
@@ -6,14 +7,11 @@
 //! A cancelled token (Terraform is stopping) ends a pending wait at once. A call in flight is never interrupted
 //! here: an interrupted Create could leave a client that state does not know.
 
-use std::future::Future;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use tokio::time::Instant;
 
-use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation, StopSignal};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use super::{ApiError, ErrorKind, Operation, StopSignal};
 
 /// How often and how long to retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +41,14 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// One attempt and no retry.
+    pub const ONCE: RetryPolicy = RetryPolicy {
+        max_attempts: 1,
+        base_delay: Duration::ZERO,
+        max_delay: Duration::ZERO,
+        max_total: Duration::ZERO,
+    };
+
     /// The default policy with the provider block's `max_retries`.
     pub fn with_max_retries(max_retries: u32) -> RetryPolicy {
         RetryPolicy {
@@ -65,68 +71,57 @@ impl RetryPolicy {
     }
 }
 
-/// Another [`CognitoApi`], with retries.
-pub struct RetryingCognito<A: CognitoApi> {
-    inner: A,
-    policy: RetryPolicy,
-    stop: StopSignal,
+/// The retry decisions for one call: counts its attempts and keeps its time budget.
+#[derive(Debug)]
+pub(super) struct Retries<'a> {
+    policy: &'a RetryPolicy,
+    started: Instant,
+    attempt: u32,
 }
 
-impl<A: CognitoApi> RetryingCognito<A> {
-    /// `stop` ends pending retry waits: it carries the token that fires when Terraform stops the provider.
-    pub fn new(inner: A, policy: RetryPolicy, stop: impl Into<StopSignal>) -> RetryingCognito<A> {
-        RetryingCognito {
-            inner,
+impl<'a> Retries<'a> {
+    pub(super) fn start(policy: &'a RetryPolicy) -> Retries<'a> {
+        Retries {
             policy,
-            stop: stop.into(),
+            started: Instant::now(),
+            attempt: 1,
         }
     }
 
-    pub fn inner(&self) -> &A {
-        &self.inner
-    }
-
-    pub fn policy(&self) -> &RetryPolicy {
-        &self.policy
-    }
-
-    async fn run<T, F, Fut>(&self, operation: Operation, mut call: F) -> Result<T, ApiError>
-    where
-        F: FnMut() -> Fut + Send,
-        Fut: Future<Output = Result<T, ApiError>> + Send,
-        T: Send,
-    {
-        let started = Instant::now();
-        let mut attempt = 1;
-        loop {
-            let mut error = match call().await {
-                Ok(value) => return Ok(value),
-                Err(error) => error,
-            };
-            error.attempts = attempt;
-            if !error.is_retryable_for(operation) || attempt >= self.policy.max_attempts {
-                return Err(error);
-            }
-            let delay = self.policy.delay(attempt, fastrand::f64());
-            if started.elapsed() + delay > self.policy.max_total {
-                return Err(error);
-            }
-            tracing::warn!(
-                operation = %operation,
-                user_pool_id = %error.user_pool_id,
-                kind = ?error.kind,
-                code = error.code.as_deref().unwrap_or("-"),
-                attempt,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                "Cognito call failed; retrying"
-            );
-            let stopping = self.stop.token();
-            tokio::select! {
-                () = stopping.cancelled() => return Err(cancelled(error)),
-                () = tokio::time::sleep(delay) => {}
-            }
-            attempt += 1;
+    /// After a failed attempt: the wait before the next one, or the error to report when the call is over.
+    pub(super) fn after(
+        &mut self,
+        operation: Operation,
+        mut error: ApiError,
+    ) -> Result<(Duration, ApiError), ApiError> {
+        error.attempts = self.attempt;
+        if !error.is_retryable_for(operation) || self.attempt >= self.policy.max_attempts {
+            return Err(error);
         }
+        let delay = self.policy.delay(self.attempt, fastrand::f64());
+        if self.started.elapsed() + delay > self.policy.max_total {
+            return Err(error);
+        }
+        tracing::warn!(
+            operation = %operation,
+            scope = %error.scope,
+            kind = ?error.kind,
+            code = error.code.as_deref().unwrap_or("-"),
+            attempt = self.attempt,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "Cognito call failed; retrying"
+        );
+        self.attempt += 1;
+        Ok((delay, error))
+    }
+}
+
+/// Waits `delay` before a retry; when Terraform stops the provider first, the error to report instead.
+pub(super) async fn wait(delay: Duration, stop: &StopSignal, last: ApiError) -> Result<(), ApiError> {
+    let stopping = stop.token();
+    tokio::select! {
+        () = stopping.cancelled() => Err(cancelled(last)),
+        () = tokio::time::sleep(delay) => Ok(()),
     }
 }
 
@@ -144,53 +139,13 @@ fn cancelled(last: ApiError) -> ApiError {
     }
 }
 
-#[async_trait]
-impl<A: CognitoApi> CognitoApi for RetryingCognito<A> {
-    async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
-        self.run(Operation::Describe, || self.inner.describe(user_pool_id, client_id))
-            .await
-    }
-
-    async fn create(
-        &self,
-        user_pool_id: &str,
-        settings: &ClientSettings,
-        generate_secret: bool,
-    ) -> Result<RemoteClient, ApiError> {
-        self.run(Operation::Create, || {
-            self.inner.create(user_pool_id, settings, generate_secret)
-        })
-        .await
-    }
-
-    async fn update(
-        &self,
-        user_pool_id: &str,
-        client_id: &str,
-        settings: &ClientSettings,
-    ) -> Result<RemoteClient, ApiError> {
-        self.run(Operation::Update, || {
-            self.inner.update(user_pool_id, client_id, settings)
-        })
-        .await
-    }
-
-    async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError> {
-        self.run(Operation::Delete, || self.inner.delete(user_pool_id, client_id))
-            .await
-    }
-
-    async fn list(&self, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError> {
-        self.run(Operation::List, || self.inner.list(user_pool_id)).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use tokio_util::sync::CancellationToken;
 
     use super::*;
-    use crate::cognito::api::FakeCognito;
+    use crate::cognito::api::{FakeCognito, Scope, Stack, TestClients};
+    use crate::cognito::user_pool_client::model::ClientSettings;
 
     const POOL: &str = "us-east-1_pool";
 
@@ -203,12 +158,18 @@ mod tests {
         }
     }
 
-    fn retrying(fake: FakeCognito, policy: RetryPolicy) -> RetryingCognito<FakeCognito> {
-        RetryingCognito::new(fake, policy, CancellationToken::new())
+    fn retrying(fake: FakeCognito, policy: RetryPolicy) -> TestClients {
+        TestClients::new(fake, Stack::default().with_retry(policy))
     }
 
     fn service(operation: Operation, client_id: Option<&str>, code: &str) -> ApiError {
-        ApiError::from_service(operation, POOL, client_id, code, format!("injected {code}"), 400)
+        ApiError::from_service(
+            operation,
+            Scope::pool_or_client(POOL, client_id),
+            code,
+            format!("injected {code}"),
+            400,
+        )
     }
 
     #[test]
@@ -245,17 +206,17 @@ mod tests {
         let client = fake.insert_client(POOL, &ClientSettings::with_defaults("app"), false);
         let id = Some(client.client_id.as_str());
         fake.fail_next(
-            Operation::Describe,
-            service(Operation::Describe, id, "TooManyRequestsException"),
+            Operation::DESCRIBE_CLIENT,
+            service(Operation::DESCRIBE_CLIENT, id, "TooManyRequestsException"),
         );
         fake.fail_next(
-            Operation::Describe,
-            service(Operation::Describe, id, "InternalErrorException"),
+            Operation::DESCRIBE_CLIENT,
+            service(Operation::DESCRIBE_CLIENT, id, "InternalErrorException"),
         );
         let api = retrying(fake, quick(4));
         let described = api.describe(POOL, &client.client_id).await.unwrap();
         assert_eq!(described, Some(client));
-        assert_eq!(api.inner().requests_of(Operation::Describe).len(), 3);
+        assert_eq!(api.inner().requests_of(Operation::DESCRIBE_CLIENT).len(), 3);
     }
 
     #[tokio::test]
@@ -263,8 +224,8 @@ mod tests {
         let fake = FakeCognito::new().with_user_pool(POOL);
         for _ in 0..5 {
             fake.fail_next(
-                Operation::List,
-                service(Operation::List, None, "TooManyRequestsException"),
+                Operation::LIST_CLIENTS,
+                service(Operation::LIST_CLIENTS, None, "TooManyRequestsException"),
             );
         }
         let api = retrying(fake, quick(3));
@@ -272,7 +233,7 @@ mod tests {
         assert_eq!(error.kind, ErrorKind::Throttled);
         assert_eq!(error.attempts, 3);
         assert!(error.to_string().ends_with("(after 3 attempts)"), "{error}");
-        assert_eq!(api.inner().requests_of(Operation::List).len(), 3);
+        assert_eq!(api.inner().requests_of(Operation::LIST_CLIENTS).len(), 3);
     }
 
     #[tokio::test]
@@ -281,12 +242,12 @@ mod tests {
         fake.set_client_quota(0);
         let api = retrying(fake, quick(5));
         let error = api
-            .create(POOL, &ClientSettings::with_defaults("app"), false)
+            .create_once(POOL, &ClientSettings::with_defaults("app"), false)
             .await
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::LimitExceeded);
         assert_eq!(error.attempts, 1);
-        assert_eq!(api.inner().requests_of(Operation::Create).len(), 1);
+        assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 1);
     }
 
     #[tokio::test]
@@ -294,16 +255,21 @@ mod tests {
         let fake = FakeCognito::new().with_user_pool(POOL);
         // The client is made, but the answer is lost.
         fake.fail_next_after_effect(
-            Operation::Create,
-            ApiError::new(Operation::Create, POOL, None, ErrorKind::Ambiguous, "connection reset"),
+            Operation::CREATE_CLIENT,
+            ApiError::new(
+                Operation::CREATE_CLIENT,
+                Scope::pool(POOL),
+                ErrorKind::Ambiguous,
+                "connection reset",
+            ),
         );
         let api = retrying(fake, quick(5));
         let error = api
-            .create(POOL, &ClientSettings::with_defaults("app"), false)
+            .create_once(POOL, &ClientSettings::with_defaults("app"), false)
             .await
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::Ambiguous);
-        assert_eq!(api.inner().requests_of(Operation::Create).len(), 1);
+        assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 1);
         assert_eq!(
             api.inner().clients(POOL).len(),
             1,
@@ -315,27 +281,26 @@ mod tests {
     async fn a_create_that_never_left_is_retried() {
         let fake = FakeCognito::new().with_user_pool(POOL);
         fake.fail_next(
-            Operation::Create,
+            Operation::CREATE_CLIENT,
             ApiError::new(
-                Operation::Create,
-                POOL,
-                None,
+                Operation::CREATE_CLIENT,
+                Scope::pool(POOL),
                 ErrorKind::Transient,
                 "connection refused",
             )
             .not_sent(),
         );
         fake.fail_next(
-            Operation::Create,
-            service(Operation::Create, None, "TooManyRequestsException"),
+            Operation::CREATE_CLIENT,
+            service(Operation::CREATE_CLIENT, None, "TooManyRequestsException"),
         );
         let api = retrying(fake, quick(5));
         let created = api
-            .create(POOL, &ClientSettings::with_defaults("app"), true)
+            .create_once(POOL, &ClientSettings::with_defaults("app"), true)
             .await
             .unwrap();
         assert!(created.client_secret.is_some());
-        assert_eq!(api.inner().requests_of(Operation::Create).len(), 3);
+        assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 3);
         assert_eq!(api.inner().clients(POOL).len(), 1);
     }
 
@@ -343,16 +308,16 @@ mod tests {
     async fn a_server_error_on_create_is_not_repeated() {
         let fake = FakeCognito::new().with_user_pool(POOL);
         fake.fail_next(
-            Operation::Create,
-            service(Operation::Create, None, "InternalErrorException"),
+            Operation::CREATE_CLIENT,
+            service(Operation::CREATE_CLIENT, None, "InternalErrorException"),
         );
         let api = retrying(fake, quick(5));
         let error = api
-            .create(POOL, &ClientSettings::with_defaults("app"), false)
+            .create_once(POOL, &ClientSettings::with_defaults("app"), false)
             .await
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::Transient);
-        assert_eq!(api.inner().requests_of(Operation::Create).len(), 1);
+        assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 1);
     }
 
     #[tokio::test]
@@ -361,12 +326,12 @@ mod tests {
         let client = fake.insert_client(POOL, &ClientSettings::with_defaults("app"), false);
         let id = client.client_id.clone();
         fake.fail_next(
-            Operation::Update,
-            service(Operation::Update, Some(&id), "ConcurrentModificationException"),
+            Operation::UPDATE_CLIENT,
+            service(Operation::UPDATE_CLIENT, Some(&id), "ConcurrentModificationException"),
         );
         fake.fail_next(
-            Operation::Delete,
-            service(Operation::Delete, Some(&id), "ConcurrentModificationException"),
+            Operation::DELETE_CLIENT,
+            service(Operation::DELETE_CLIENT, Some(&id), "ConcurrentModificationException"),
         );
         let api = retrying(fake, quick(3));
         let updated = api
@@ -375,8 +340,8 @@ mod tests {
             .unwrap();
         assert_eq!(updated.settings.name, "renamed");
         api.delete(POOL, &id).await.unwrap();
-        assert_eq!(api.inner().requests_of(Operation::Update).len(), 2);
-        assert_eq!(api.inner().requests_of(Operation::Delete).len(), 2);
+        assert_eq!(api.inner().requests_of(Operation::UPDATE_CLIENT).len(), 2);
+        assert_eq!(api.inner().requests_of(Operation::DELETE_CLIENT).len(), 2);
         assert!(api.inner().clients(POOL).is_empty());
     }
 
@@ -386,8 +351,13 @@ mod tests {
         let client = fake.insert_client(POOL, &ClientSettings::with_defaults("app"), false);
         let id = client.client_id.clone();
         fake.fail_next_after_effect(
-            Operation::Update,
-            ApiError::new(Operation::Update, POOL, Some(&id), ErrorKind::Ambiguous, "timeout"),
+            Operation::UPDATE_CLIENT,
+            ApiError::new(
+                Operation::UPDATE_CLIENT,
+                Scope::client(POOL, &id),
+                ErrorKind::Ambiguous,
+                "timeout",
+            ),
         );
         let api = retrying(fake, quick(3));
         let updated = api
@@ -395,7 +365,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(updated.settings.name, "renamed");
-        assert_eq!(api.inner().requests_of(Operation::Update).len(), 2);
+        assert_eq!(api.inner().requests_of(Operation::UPDATE_CLIENT).len(), 2);
     }
 
     /// On tokio's paused clock a wait would show as virtual time passing, so "no wait at all" is exact.
@@ -403,8 +373,8 @@ mod tests {
     async fn no_retry_starts_beyond_the_total_time() {
         let fake = FakeCognito::new().with_user_pool(POOL);
         fake.fail_next(
-            Operation::List,
-            service(Operation::List, None, "TooManyRequestsException"),
+            Operation::LIST_CLIENTS,
+            service(Operation::LIST_CLIENTS, None, "TooManyRequestsException"),
         );
         let policy = RetryPolicy {
             max_attempts: 10,
@@ -417,15 +387,15 @@ mod tests {
         let error = api.list(POOL).await.unwrap_err();
         assert_eq!(error.kind, ErrorKind::Throttled);
         assert_eq!(started.elapsed(), Duration::ZERO, "the 30 s retry must not even begin");
-        assert_eq!(api.inner().requests_of(Operation::List).len(), 1);
+        assert_eq!(api.inner().requests_of(Operation::LIST_CLIENTS).len(), 1);
     }
 
     #[tokio::test(start_paused = true)]
     async fn cancellation_ends_a_pending_wait() {
         let fake = FakeCognito::new().with_user_pool(POOL);
         fake.fail_next(
-            Operation::List,
-            service(Operation::List, None, "TooManyRequestsException"),
+            Operation::LIST_CLIENTS,
+            service(Operation::LIST_CLIENTS, None, "TooManyRequestsException"),
         );
         let policy = RetryPolicy {
             max_attempts: 5,
@@ -434,7 +404,7 @@ mod tests {
             max_total: Duration::from_secs(600),
         };
         let token = CancellationToken::new();
-        let api = RetryingCognito::new(fake, policy, token.clone());
+        let api = TestClients::new(fake, Stack::default().with_retry(policy).with_stop(token.clone()));
         let canceller = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(20)).await;
             token.cancel();
@@ -450,7 +420,7 @@ mod tests {
         assert_eq!(error.kind, ErrorKind::Cancelled);
         assert!(error.message.contains("TooManyRequestsException"), "{}", error.message);
         assert!(!error.is_retryable());
-        assert_eq!(api.inner().requests_of(Operation::List).len(), 1);
+        assert_eq!(api.inner().requests_of(Operation::LIST_CLIENTS).len(), 1);
     }
 
     #[tokio::test]
@@ -463,6 +433,6 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::NotFound);
-        assert_eq!(api.inner().requests_of(Operation::Update).len(), 1);
+        assert_eq!(api.inner().requests_of(Operation::UPDATE_CLIENT).len(), 1);
     }
 }

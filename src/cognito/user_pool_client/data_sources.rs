@@ -17,7 +17,7 @@ use super::model::{RemoteClient, defaults};
 use super::schema::{self as resource_schema, attr};
 use super::state::{self, get};
 use crate::cognito::ApiSource;
-use crate::cognito::api::{ClientSummary, CognitoApi};
+use crate::cognito::api::{ClientSummary, Cognito};
 use crate::cognito::unless_stopped;
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, DataSource};
@@ -199,8 +199,14 @@ impl UserPoolClientDataSource {
     async fn read_client(&self, ctx: &Context, config: &Value) -> Result<Value, Diagnostics> {
         let user_pool_id = argument(config, attr::USER_POOL_ID)?;
         let client_id = argument(config, ds_attr::CLIENT_ID)?;
-        let api: Arc<dyn CognitoApi> = self.apis.api().await?;
-        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await? {
+        let api: Arc<Cognito> = self.apis.api().await?;
+        match unless_stopped(
+            ctx,
+            "DescribeUserPoolClient",
+            api.clients().describe(&user_pool_id, &client_id),
+        )
+        .await?
+        {
             Some(remote) => Ok(client_value(&remote)),
             None => Err(Diagnostic::error(
                 "App client not found",
@@ -242,8 +248,8 @@ impl UserPoolClientsDataSource {
 
     async fn read_clients(&self, ctx: &Context, config: &Value) -> Result<Value, Diagnostics> {
         let user_pool_id = argument(config, attr::USER_POOL_ID)?;
-        let api: Arc<dyn CognitoApi> = self.apis.api().await?;
-        let clients = unless_stopped(ctx, "ListUserPoolClients", api.list(&user_pool_id)).await?;
+        let api: Arc<Cognito> = self.apis.api().await?;
+        let clients = unless_stopped(ctx, "ListUserPoolClients", api.clients().list(&user_pool_id)).await?;
         Ok(clients_value(&user_pool_id, &clients))
     }
 }
@@ -267,7 +273,7 @@ impl DataSource for UserPoolClientsDataSource {
 mod tests {
     use super::*;
     use crate::cognito::FakeSource;
-    use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
+    use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation, Scope};
     use crate::cognito::user_pool_client::model::{ClientSettings, TimeUnit};
     use crate::tf::msgpack;
 
@@ -343,7 +349,7 @@ mod tests {
         assert_eq!(get(units, attr::ACCESS_TOKEN).as_str(), Some("minutes"));
         let rotation = state::block(&value, attr::REFRESH_TOKEN_ROTATION).expect("rotation reported");
         assert_eq!(get(rotation, attr::FEATURE).as_str(), Some("DISABLED"));
-        assert_eq!(fake.requests_of(Operation::Describe).len(), 1);
+        assert_eq!(fake.requests_of(Operation::DESCRIBE_CLIENT).len(), 1);
     }
 
     #[tokio::test]
@@ -402,8 +408,13 @@ mod tests {
     async fn api_errors_and_empty_arguments_are_diagnostics() {
         let fake = fake();
         fake.fail_next(
-            Operation::List,
-            ApiError::new(Operation::List, POOL, None, ErrorKind::Unauthorized, "not allowed"),
+            Operation::LIST_CLIENTS,
+            ApiError::new(
+                Operation::LIST_CLIENTS,
+                Scope::pool(POOL),
+                ErrorKind::Unauthorized,
+                "not allowed",
+            ),
         );
         let source = UserPoolClientsDataSource::new(Arc::new(FakeSource(fake)));
         let (_, diagnostics) = source

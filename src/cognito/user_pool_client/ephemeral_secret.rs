@@ -12,7 +12,7 @@ use async_trait::async_trait;
 
 use super::data_sources::argument;
 use crate::cognito::ApiSource;
-use crate::cognito::api::CognitoApi;
+use crate::cognito::api::Cognito;
 use crate::cognito::unless_stopped;
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, EphemeralOpened, EphemeralResource};
@@ -106,8 +106,13 @@ impl UserPoolClientSecret {
     async fn read_secret(&self, ctx: &Context, config: &Value) -> Result<Value, Diagnostics> {
         let user_pool_id = argument(config, attr::USER_POOL_ID)?;
         let client_id = argument(config, attr::CLIENT_ID)?;
-        let api: Arc<dyn CognitoApi> = self.apis.api().await?;
-        let remote = unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await?;
+        let api: Arc<Cognito> = self.apis.api().await?;
+        let remote = unless_stopped(
+            ctx,
+            "DescribeUserPoolClient",
+            api.clients().describe(&user_pool_id, &client_id),
+        )
+        .await?;
         let error = match remote {
             Some(remote) => match remote.client_secret.as_deref() {
                 Some(secret) if !secret.is_empty() => {
@@ -154,7 +159,7 @@ impl EphemeralResource for UserPoolClientSecret {
 mod tests {
     use super::*;
     use crate::cognito::FakeSource;
-    use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
+    use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation, Scope};
     use crate::cognito::user_pool_client::model::ClientSettings;
     use crate::tf::msgpack;
     use crate::tf::server::pending_ephemeral_result;
@@ -209,7 +214,7 @@ mod tests {
             !format!("{opened:?}").contains(&secret),
             "Debug must not show the secret"
         );
-        assert_eq!(fake.requests_of(Operation::Describe).len(), 1);
+        assert_eq!(fake.requests_of(Operation::DESCRIBE_CLIENT).len(), 1);
     }
 
     #[tokio::test]
@@ -238,11 +243,10 @@ mod tests {
         let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
         let created = fake.insert_client(POOL, &ClientSettings::with_defaults("denied"), true);
         fake.fail_next(
-            Operation::Describe,
+            Operation::DESCRIBE_CLIENT,
             ApiError::new(
-                Operation::Describe,
-                POOL,
-                Some(&created.client_id),
+                Operation::DESCRIBE_CLIENT,
+                Scope::client(POOL, &created.client_id),
                 ErrorKind::Unauthorized,
                 "not allowed",
             ),

@@ -7,7 +7,7 @@ use super::UserPoolClientResource;
 use super::schema::{attr, schema};
 use super::state::get;
 use crate::cognito::FakeSource;
-use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation};
+use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation, Scope};
 use crate::tf::diagnostics::{Diagnostics, Severity};
 use crate::tf::msgpack;
 use crate::tf::resource::{ApplyRequest, Context, PlanRequest, ReadRequest, Resource};
@@ -128,7 +128,7 @@ async fn create_read_and_no_op_plan() {
     let (again, _) = plan_and_apply(&resource, &refreshed, &config(&[])).await;
     assert!(again.semantically_equal(&refreshed));
     assert!(
-        fake.requests_of(Operation::Update).is_empty(),
+        fake.requests_of(Operation::UPDATE_CLIENT).is_empty(),
         "no write when nothing changed"
     );
 }
@@ -155,7 +155,7 @@ async fn update_sends_the_whole_configuration_and_removal_resets() {
     assert!(remote.settings.callback_urls.is_empty());
     assert_eq!(remote.settings.access_token_validity, 1);
     assert_eq!(remote.settings.prevent_user_existence_errors, "LEGACY");
-    let updates = fake.requests_of(Operation::Update);
+    let updates = fake.requests_of(Operation::UPDATE_CLIENT);
     assert_eq!(updates.len(), 1);
 }
 
@@ -180,13 +180,12 @@ async fn failed_update_keeps_the_prior_state_and_names_the_error() {
     let (resource, fake) = resource();
     let (state, _) = plan_and_apply(&resource, &Value::Null, &config(&[])).await;
     let error = ApiError::new(
-        Operation::Update,
-        POOL,
-        Some("x"),
+        Operation::UPDATE_CLIENT,
+        Scope::client(POOL, "x"),
         ErrorKind::Invalid,
         "Invalid range for token validity",
     );
-    fake.fail_next(Operation::Update, error);
+    fake.fail_next(Operation::UPDATE_CLIENT, error);
     let (after, diagnostics) =
         plan_and_apply(&resource, &state, &config(&[(attr::NAME, Value::string("new name"))])).await;
     assert!(diagnostics.has_errors());
@@ -202,11 +201,10 @@ async fn failed_update_keeps_the_prior_state_and_names_the_error() {
 async fn failed_create_records_nothing() {
     let (resource, fake) = resource();
     fake.fail_next(
-        Operation::Create,
+        Operation::CREATE_CLIENT,
         ApiError::new(
-            Operation::Create,
-            POOL,
-            None,
+            Operation::CREATE_CLIENT,
+            Scope::pool(POOL),
             ErrorKind::LimitExceeded,
             "too many clients",
         ),
@@ -280,7 +278,7 @@ async fn toggling_client_secret_in_state_writes_nothing_to_cognito() {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert_eq!(get(&shown_again, attr::CLIENT_SECRET), &Value::string(secret));
     assert!(
-        fake.requests_of(Operation::Update).is_empty(),
+        fake.requests_of(Operation::UPDATE_CLIENT).is_empty(),
         "no write for a provider-side option"
     );
 }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::api::CognitoApi;
+use super::api::Cognito;
 use super::{ApiSource, api_diagnostics, unless_stopped};
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
 use crate::tf::resource::{
@@ -45,7 +45,7 @@ impl UserPoolClientResource {
         }
     }
 
-    async fn api(&self) -> Result<Arc<dyn CognitoApi>, Diagnostics> {
+    async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
         self.apis.api().await
     }
 
@@ -61,6 +61,7 @@ impl UserPoolClientResource {
             // Create is not idempotent: it is not raced against StopProvider, so a client that Cognito created is
             // never lost from state.
             let created = api
+                .clients()
                 .create(&user_pool_id, &settings, generate_secret)
                 .await
                 .map_err(|error| api_diagnostics(&error))?;
@@ -79,21 +80,23 @@ impl UserPoolClientResource {
         let remote = if state::settings_from_value(&request.prior).is_ok_and(|prior| prior == settings) {
             // Only a provider-side option changed (client_secret_in_state): Cognito has nothing to change, so
             // read the client back instead of spending a write on it.
-            unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id))
-                .await?
-                .ok_or_else(|| {
-                    Diagnostics::from(Diagnostic::error(
-                        "App client no longer exists",
-                        format!(
-                            "The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform."
-                        ),
-                    ))
-                })?
+            unless_stopped(
+                ctx,
+                "DescribeUserPoolClient",
+                api.clients().describe(&user_pool_id, &client_id),
+            )
+            .await?
+            .ok_or_else(|| {
+                Diagnostics::from(Diagnostic::error(
+                    "App client no longer exists",
+                    format!("The app client {client_id} of user pool {user_pool_id} was deleted outside Terraform."),
+                ))
+            })?
         } else {
             let updated = unless_stopped(
                 ctx,
                 "UpdateUserPoolClient",
-                api.update(&user_pool_id, &client_id, &settings),
+                api.clients().update(&user_pool_id, &client_id, &settings),
             )
             .await?;
             tracing::info!(user_pool_id, client_id, "updated app client");
@@ -108,7 +111,13 @@ impl UserPoolClientResource {
     async fn refresh(&self, ctx: &Context, state: &Value) -> Result<(Value, Diagnostics), Diagnostics> {
         let (user_pool_id, client_id) = client_address(state)?;
         let api = self.api().await?;
-        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await? {
+        match unless_stopped(
+            ctx,
+            "DescribeUserPoolClient",
+            api.clients().describe(&user_pool_id, &client_id),
+        )
+        .await?
+        {
             Some(remote) => {
                 let mut new_state = state::state_from_remote(&remote, state);
                 keep_secret_if_not_reported(&mut new_state, state);
@@ -212,7 +221,12 @@ impl Resource for UserPoolClientResource {
         let deletion = async {
             let (user_pool_id, client_id) = client_address(prior)?;
             let api = self.api().await?;
-            unless_stopped(ctx, "DeleteUserPoolClient", api.delete(&user_pool_id, &client_id)).await?;
+            unless_stopped(
+                ctx,
+                "DeleteUserPoolClient",
+                api.clients().delete(&user_pool_id, &client_id),
+            )
+            .await?;
             tracing::info!(user_pool_id, client_id, "deleted app client");
             Ok::<(), Diagnostics>(())
         };
@@ -237,7 +251,13 @@ impl Resource for UserPoolClientResource {
     async fn import(&self, ctx: &Context, id: &str) -> Result<Vec<ImportedObject>, Diagnostics> {
         let (user_pool_id, client_id) = parse_import_id(id)?;
         let api = self.api().await?;
-        match unless_stopped(ctx, "DescribeUserPoolClient", api.describe(&user_pool_id, &client_id)).await? {
+        match unless_stopped(
+            ctx,
+            "DescribeUserPoolClient",
+            api.clients().describe(&user_pool_id, &client_id),
+        )
+        .await?
+        {
             Some(remote) => Ok(vec![ImportedObject {
                 state: state::state_from_remote(&remote, &Value::Null),
                 private: Vec::new(),

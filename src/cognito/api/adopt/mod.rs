@@ -1,4 +1,5 @@
-//! [`AdoptingCognito`]: CreateUserPoolClient without duplicates when a response is lost.
+//! [`Adopter`]: CreateUserPoolClient without duplicates when a response is lost. It wraps creates only; every
+//! request it makes (the create, and the List and Describe of its lookups) goes through the [`super::Stack`].
 //!
 //! Create is not idempotent: when its request left but no answer came back (a timeout, a reset connection, a 5xx
 //! from a front end), the client may or may not exist, and sending the request again could make a second one.
@@ -17,10 +18,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use async_trait::async_trait;
 use tokio::sync::OnceCell;
 
-use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation};
+use super::{ApiError, ClientSummary, Effect, ErrorKind, UserPoolClients};
 use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
 
 /// How often one create is sent at most by default, when each earlier request was found not to have made a client.
@@ -75,7 +75,7 @@ pub fn decide(
 
 /// Whether a failed create may nevertheless have made a client.
 pub fn may_have_created(error: &ApiError) -> bool {
-    error.operation == Operation::Create
+    error.operation.effect == Effect::Create
         && error.request_sent
         && matches!(error.kind, ErrorKind::Ambiguous | ErrorKind::Transient)
 }
@@ -85,10 +85,8 @@ type Baseline = Arc<OnceCell<Option<BTreeSet<String>>>>;
 /// Creates under way per (pool, name).
 type InFlightRegistry = Arc<Mutex<HashMap<(String, String), usize>>>;
 
-/// Another [`CognitoApi`] whose create adopts a client made by a request whose answer was lost. Sits above the
-/// retry layer: its lookups (List, Describe) are retried and paced like any call.
-pub struct AdoptingCognito<A: CognitoApi> {
-    inner: A,
+/// What adoption remembers across the creates of one provider configuration.
+pub(super) struct Adopter {
     /// Per pool, the client ids before this process's first create there; `None` when they could not be listed.
     baselines: Mutex<HashMap<String, Baseline>>,
     /// Per pool, the clients this process created or adopted.
@@ -135,35 +133,26 @@ impl Drop for InFlight {
     }
 }
 
-impl<A: CognitoApi> AdoptingCognito<A> {
-    pub fn new(inner: A) -> AdoptingCognito<A> {
-        AdoptingCognito::with_max_create_requests(inner, DEFAULT_MAX_CREATE_REQUESTS)
-    }
-
+impl Adopter {
     /// `max_create_requests` (at least 1) bounds how often one create is sent when each earlier request was found
     /// to have made nothing; the provider uses its retry count, so that a 5xx on Create is retried as often as
     /// any other call, only never blindly.
-    pub fn with_max_create_requests(inner: A, max_create_requests: u32) -> AdoptingCognito<A> {
-        AdoptingCognito {
+    pub(super) fn new(max_create_requests: u32) -> Adopter {
+        Adopter {
             max_create_requests: max_create_requests.max(1),
-            inner,
             baselines: Mutex::new(HashMap::new()),
             ours: Mutex::new(HashMap::new()),
             in_flight: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
-    pub fn inner(&self) -> &A {
-        &self.inner
-    }
-
     /// The pool's client ids before this process's first create there, listed once; every create in the pool
     /// waits for it. A failed listing is kept as `None` (unless Terraform was stopping), not repeated per create.
-    async fn baseline(&self, user_pool_id: &str) -> Option<BTreeSet<String>> {
+    async fn baseline(&self, clients: &UserPoolClients, user_pool_id: &str) -> Option<BTreeSet<String>> {
         let cell = Arc::clone(lock(&self.baselines).entry(user_pool_id.to_string()).or_default());
         let listed = cell
             .get_or_try_init(|| async {
-                match self.inner.list(user_pool_id).await {
+                match clients.list(user_pool_id).await {
                     Ok(clients) => Ok(Some(clients.into_iter().map(|client| client.client_id).collect())),
                     Err(error) if error.kind == ErrorKind::Cancelled => Err(error),
                     Err(error) => {
@@ -196,21 +185,21 @@ impl<A: CognitoApi> AdoptingCognito<A> {
     /// created; `Err`: the error to report.
     async fn look_for_created(
         &self,
+        clients: &UserPoolClients,
         user_pool_id: &str,
         name: &str,
         baseline: Option<&BTreeSet<String>>,
         in_flight: &InFlight,
         error: &ApiError,
     ) -> Result<Option<RemoteClient>, ApiError> {
-        let listed = self
-            .inner
+        let listed = clients
             .list(user_pool_id)
             .await
             .map_err(|list_error| unresolved(error, &format!("looking for it failed: {list_error}")))?;
         let named: Vec<ClientSummary> = listed.into_iter().filter(|client| client.name == name).collect();
         match decide(&named, baseline, &self.ours(user_pool_id), in_flight.others()) {
             Adoption::NotCreated => Ok(None),
-            Adoption::Adopt(client_id) => match self.inner.describe(user_pool_id, &client_id).await {
+            Adoption::Adopt(client_id) => match clients.describe(user_pool_id, &client_id).await {
                 Ok(Some(client)) => Ok(Some(client)),
                 Ok(None) => Err(unresolved(
                     error,
@@ -230,38 +219,21 @@ impl<A: CognitoApi> AdoptingCognito<A> {
             )),
         }
     }
-}
 
-/// The create's error, kept ambiguous (so the hint tells the user to import or delete), with what the lookup saw.
-fn unresolved(error: &ApiError, finding: &str) -> ApiError {
-    ApiError {
-        kind: ErrorKind::Ambiguous,
-        message: format!(
-            "{}; the request may have created the client, and {finding}",
-            error.message
-        ),
-        ..error.clone()
-    }
-}
-
-#[async_trait]
-impl<A: CognitoApi> CognitoApi for AdoptingCognito<A> {
-    async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
-        self.inner.describe(user_pool_id, client_id).await
-    }
-
-    async fn create(
+    /// Creates the client, adopting the one a request whose answer was lost made rather than making another.
+    pub(super) async fn create(
         &self,
+        clients: &UserPoolClients,
         user_pool_id: &str,
         settings: &ClientSettings,
         generate_secret: bool,
     ) -> Result<RemoteClient, ApiError> {
-        let baseline = self.baseline(user_pool_id).await;
+        let baseline = self.baseline(clients, user_pool_id).await;
         let in_flight = InFlight::enter(&self.in_flight, (user_pool_id.to_string(), settings.name.clone()));
         let mut requests = 0;
         loop {
             requests += 1;
-            let error = match self.inner.create(user_pool_id, settings, generate_secret).await {
+            let error = match clients.create_once(user_pool_id, settings, generate_secret).await {
                 Ok(client) => {
                     self.remember(&client);
                     return Ok(client);
@@ -276,7 +248,14 @@ impl<A: CognitoApi> CognitoApi for AdoptingCognito<A> {
                 "CreateUserPoolClient may have taken effect without an answer; looking for the client"
             );
             match self
-                .look_for_created(user_pool_id, &settings.name, baseline.as_ref(), &in_flight, &error)
+                .look_for_created(
+                    clients,
+                    user_pool_id,
+                    &settings.name,
+                    baseline.as_ref(),
+                    &in_flight,
+                    &error,
+                )
                 .await?
             {
                 Some(client) => {
@@ -304,22 +283,17 @@ impl<A: CognitoApi> CognitoApi for AdoptingCognito<A> {
             }
         }
     }
+}
 
-    async fn update(
-        &self,
-        user_pool_id: &str,
-        client_id: &str,
-        settings: &ClientSettings,
-    ) -> Result<RemoteClient, ApiError> {
-        self.inner.update(user_pool_id, client_id, settings).await
-    }
-
-    async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError> {
-        self.inner.delete(user_pool_id, client_id).await
-    }
-
-    async fn list(&self, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError> {
-        self.inner.list(user_pool_id).await
+/// The create's error, kept ambiguous (so the hint tells the user to import or delete), with what the lookup saw.
+fn unresolved(error: &ApiError, finding: &str) -> ApiError {
+    ApiError {
+        kind: ErrorKind::Ambiguous,
+        message: format!(
+            "{}; the request may have created the client, and {finding}",
+            error.message
+        ),
+        ..error.clone()
     }
 }
 

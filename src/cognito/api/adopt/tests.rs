@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::cognito::api::{FakeCognito, RetryPolicy, RetryingCognito, StopSignal};
+use crate::cognito::api::{FakeCognito, Operation, RetryPolicy, Scope, Stack, TestClients};
 
 const POOL: &str = "us-east-1_pool";
 
@@ -11,12 +11,16 @@ fn settings(name: &str) -> ClientSettings {
 
 fn lost_response() -> ApiError {
     ApiError::new(
-        Operation::Create,
-        POOL,
-        None,
+        Operation::CREATE_CLIENT,
+        Scope::pool(POOL),
         ErrorKind::Ambiguous,
         "connection closed before the response",
     )
+}
+
+/// An error answer of Cognito's to `operation` in the pool.
+fn service(operation: Operation, code: &str, status: u16) -> ApiError {
+    ApiError::from_service(operation, Scope::pool(POOL), code, format!("injected {code}"), status)
 }
 
 fn summary(id: &str, name: &str) -> ClientSummary {
@@ -73,20 +77,25 @@ fn several_candidates_a_missing_baseline_or_a_concurrent_namesake_are_unclear() 
 #[test]
 fn only_sent_creates_that_failed_without_a_verdict_may_have_made_a_client() {
     assert!(may_have_created(&lost_response()));
-    let server_error = ApiError::from_service(Operation::Create, POOL, None, "InternalErrorException", "oops", 500);
+    let server_error = service(Operation::CREATE_CLIENT, "InternalErrorException", 500);
     assert!(may_have_created(&server_error));
     assert!(!may_have_created(&lost_response().not_sent()));
-    let throttled = ApiError::from_service(Operation::Create, POOL, None, "TooManyRequestsException", "slow", 400);
+    let throttled = service(Operation::CREATE_CLIENT, "TooManyRequestsException", 400);
     assert!(!may_have_created(&throttled));
-    let update = ApiError::new(Operation::Update, POOL, Some("c"), ErrorKind::Ambiguous, "lost");
+    let update = ApiError::new(
+        Operation::UPDATE_CLIENT,
+        Scope::client(POOL, "c"),
+        ErrorKind::Ambiguous,
+        "lost",
+    );
     assert!(!may_have_created(&update));
 }
 
 #[tokio::test]
 async fn a_lost_create_response_adopts_the_client_instead_of_making_another() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    fake.fail_next_after_effect(Operation::Create, lost_response());
-    let api = AdoptingCognito::new(fake);
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    let api = TestClients::new(fake, Stack::default());
 
     let adopted = api.create(POOL, &settings("app"), true).await.unwrap();
 
@@ -100,7 +109,12 @@ async fn a_lost_create_response_adopts_the_client_instead_of_making_another() {
     );
     assert_eq!(
         operations(fake),
-        [Operation::List, Operation::Create, Operation::List, Operation::Describe],
+        [
+            Operation::LIST_CLIENTS,
+            Operation::CREATE_CLIENT,
+            Operation::LIST_CLIENTS,
+            Operation::DESCRIBE_CLIENT
+        ],
         "baseline, the lost create, the lookup, the adoption; no second create"
     );
 }
@@ -109,31 +123,36 @@ async fn a_lost_create_response_adopts_the_client_instead_of_making_another() {
 async fn an_older_namesake_is_not_mistaken_for_the_lost_client() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     let older = fake.insert_client(POOL, &settings("app"), false);
-    fake.fail_next_after_effect(Operation::Create, lost_response());
-    let api = AdoptingCognito::new(fake);
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    let api = TestClients::new(fake, Stack::default());
 
     let adopted = api.create(POOL, &settings("app"), false).await.unwrap();
 
     assert_ne!(adopted.client_id, older.client_id);
     assert_eq!(api.inner().clients(POOL).len(), 2);
-    assert_eq!(api.inner().requests_of(Operation::Create).len(), 1);
+    assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 1);
 }
 
 #[tokio::test]
 async fn a_create_that_made_nothing_is_sent_again() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     fake.fail_next(
-        Operation::Create,
-        ApiError::from_service(Operation::Create, POOL, None, "InternalErrorException", "oops", 500),
+        Operation::CREATE_CLIENT,
+        service(Operation::CREATE_CLIENT, "InternalErrorException", 500),
     );
-    let api = AdoptingCognito::new(fake);
+    let api = TestClients::new(fake, Stack::default());
 
     let created = api.create(POOL, &settings("app"), false).await.unwrap();
 
     assert_eq!(api.inner().clients(POOL), [created]);
     assert_eq!(
         operations(api.inner()),
-        [Operation::List, Operation::Create, Operation::List, Operation::Create]
+        [
+            Operation::LIST_CLIENTS,
+            Operation::CREATE_CLIENT,
+            Operation::LIST_CLIENTS,
+            Operation::CREATE_CLIENT
+        ]
     );
 }
 
@@ -142,11 +161,11 @@ async fn creates_that_keep_making_nothing_give_up_after_three_requests() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     for _ in 0..5 {
         fake.fail_next(
-            Operation::Create,
-            ApiError::from_service(Operation::Create, POOL, None, "InternalErrorException", "oops", 500),
+            Operation::CREATE_CLIENT,
+            service(Operation::CREATE_CLIENT, "InternalErrorException", 500),
         );
     }
-    let api = AdoptingCognito::new(fake);
+    let api = TestClients::new(fake, Stack::default());
 
     let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
@@ -155,7 +174,7 @@ async fn creates_that_keep_making_nothing_give_up_after_three_requests() {
         error.message.contains("none of the 3 requests made a client"),
         "{error}"
     );
-    assert_eq!(api.inner().requests_of(Operation::Create).len(), 3);
+    assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 3);
     assert!(api.inner().clients(POOL).is_empty());
 }
 
@@ -164,23 +183,24 @@ async fn the_number_of_create_requests_is_configurable() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     for _ in 0..5 {
         fake.fail_next(
-            Operation::Create,
-            ApiError::from_service(Operation::Create, POOL, None, "InternalErrorException", "oops", 500),
+            Operation::CREATE_CLIENT,
+            service(Operation::CREATE_CLIENT, "InternalErrorException", 500),
         );
     }
-    let api = AdoptingCognito::with_max_create_requests(fake, 6);
+    let api = TestClients::with_max_create_requests(fake, Stack::default(), 6);
     api.create(POOL, &settings("app"), false).await.unwrap();
-    assert_eq!(api.inner().requests_of(Operation::Create).len(), 6);
+    assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 6);
     assert_eq!(api.inner().clients(POOL).len(), 1);
 }
 
 #[tokio::test]
 async fn a_namesake_made_elsewhere_during_the_run_is_reported_not_adopted() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    let api = AdoptingCognito::new(fake);
+    let api = TestClients::new(fake, Stack::default());
     api.create(POOL, &settings("first"), false).await.unwrap();
     let outsider = api.inner().insert_client(POOL, &settings("app"), false);
-    api.inner().fail_next_after_effect(Operation::Create, lost_response());
+    api.inner()
+        .fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
 
     let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
@@ -188,7 +208,7 @@ async fn a_namesake_made_elsewhere_during_the_run_is_reported_not_adopted() {
     assert!(error.message.contains(&outsider.client_id), "{error}");
     assert!(error.message.contains("more than one new client"), "{error}");
     assert_eq!(
-        api.inner().requests_of(Operation::Create).len(),
+        api.inner().requests_of(Operation::CREATE_CLIENT).len(),
         2,
         "never a blind repeat"
     );
@@ -199,11 +219,11 @@ async fn a_namesake_made_elsewhere_during_the_run_is_reported_not_adopted() {
 async fn without_a_baseline_a_match_is_reported_with_its_id() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     fake.fail_next(
-        Operation::List,
-        ApiError::from_service(Operation::List, POOL, None, "NotAuthorizedException", "denied", 400),
+        Operation::LIST_CLIENTS,
+        service(Operation::LIST_CLIENTS, "NotAuthorizedException", 400),
     );
-    fake.fail_next_after_effect(Operation::Create, lost_response());
-    let api = AdoptingCognito::new(fake);
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    let api = TestClients::new(fake, Stack::default());
 
     let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
@@ -211,54 +231,60 @@ async fn without_a_baseline_a_match_is_reported_with_its_id() {
     assert!(error.message.contains(&made.client_id), "{error}");
     assert!(error.message.contains("could not be listed"), "{error}");
     assert!(error.hint().unwrap().contains("import it or delete it"));
-    assert_eq!(api.inner().requests_of(Operation::Create).len(), 1);
+    assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 1);
 }
 
 #[tokio::test]
 async fn errors_that_prove_nothing_was_made_pass_through_without_a_lookup() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     fake.set_client_quota(0);
-    let api = AdoptingCognito::new(fake);
+    let api = TestClients::new(fake, Stack::default());
 
     let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
     assert_eq!(error.kind, ErrorKind::LimitExceeded);
-    assert_eq!(operations(api.inner()), [Operation::List, Operation::Create]);
+    assert_eq!(
+        operations(api.inner()),
+        [Operation::LIST_CLIENTS, Operation::CREATE_CLIENT]
+    );
 }
 
 #[tokio::test]
 async fn the_baseline_is_listed_once_per_pool() {
-    let api = AdoptingCognito::new(FakeCognito::new().with_user_pool(POOL));
+    let api = TestClients::new(FakeCognito::new().with_user_pool(POOL), Stack::default());
     for name in ["a", "b", "c"] {
         api.create(POOL, &settings(name), false).await.unwrap();
     }
-    assert_eq!(api.inner().requests_of(Operation::List).len(), 1);
+    assert_eq!(api.inner().requests_of(Operation::LIST_CLIENTS).len(), 1);
 }
 
 #[tokio::test]
 async fn lookups_go_through_the_retry_layer() {
-    let fake = FakeCognito::new().with_user_pool(POOL);
-    fake.fail_next_after_effect(Operation::Create, lost_response());
     let policy = RetryPolicy {
         max_attempts: 4,
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(2),
         max_total: Duration::from_secs(10),
     };
-    let api = AdoptingCognito::new(RetryingCognito::new(fake, policy, StopSignal::new()));
-    // The baseline list succeeds; the lookup's first list is throttled and retried.
-    let throttled = ApiError::from_service(Operation::List, POOL, None, "TooManyRequestsException", "slow", 400);
-    api.baseline(POOL).await;
-    api.inner().inner().fail_next(Operation::List, throttled);
+    let api = TestClients::new(
+        FakeCognito::new().with_user_pool(POOL),
+        Stack::default().with_retry(policy),
+    );
+    // A first create lists the baseline; then the lookup's first list is throttled and retried.
+    let first = api.create(POOL, &settings("first"), false).await.unwrap();
+    let throttled = service(Operation::LIST_CLIENTS, "TooManyRequestsException", 400);
+    api.inner()
+        .fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    api.inner().fail_next(Operation::LIST_CLIENTS, throttled);
 
     let adopted = api.create(POOL, &settings("app"), false).await.unwrap();
 
-    let fake = api.inner().inner();
-    assert_eq!(fake.clients(POOL), [adopted]);
+    let fake = api.inner();
+    assert_eq!(fake.clients(POOL), [first, adopted]);
     assert_eq!(
-        fake.requests_of(Operation::Create).len(),
-        1,
+        fake.requests_of(Operation::CREATE_CLIENT).len(),
+        2,
         "the retry layer never repeats a lost create"
     );
-    assert_eq!(fake.requests_of(Operation::List).len(), 3);
+    assert_eq!(fake.requests_of(Operation::LIST_CLIENTS).len(), 3);
 }

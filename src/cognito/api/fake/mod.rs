@@ -1,17 +1,14 @@
-//! [`FakeCognito`]: an in-memory Cognito for tests of the layers above the API.
+//! [`FakeCognito`]: an in-memory Cognito for tests of the layers above the API; it sits where the AWS SDK does,
+//! beneath the facades and the [`super::Stack`].
 //!
 //! It keeps the real service's semantics where tests depend on them, unlike moto: Update replaces the whole
 //! configuration (it cannot, since every request here is complete, "merge" by accident), ids and secrets are
 //! generated, unknown pools and clients give ResourceNotFoundException, Create respects the per-pool client quota
-//! (LimitExceededException), and a client reports what Cognito reports (a refresh validity of 0 becomes 30 days,
-//! no ExplicitAuthFlows becomes the default trio). Every call is logged with the configuration it carried, and
+//! (LimitExceededException), a client reports what Cognito reports (a refresh validity of 0 becomes 30 days,
+//! no ExplicitAuthFlows becomes the default trio), and listings come in pages. Every call is logged with the configuration it carried, and
 //! errors can be queued per operation, either instead of the call or after it took effect (a lost response).
 //!
 //! Input validation is not emulated: that is plan-time validation's job, tested on its own.
-
-// Every call returns `Result<_, ApiError>` like the trait; an error is built once per failed call, so its size
-// (a few strings) costs nothing worth boxing for.
-#![allow(clippy::result_large_err)]
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
@@ -19,12 +16,13 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use aws_smithy_types::DateTime;
 
-use super::mapping::format_timestamp;
-use super::{ApiError, ClientSummary, CognitoApi, Operation};
+use super::{ApiError, ClientPage, ClientSummary, Operation, Scope, UserPoolClientCalls, format_timestamp};
 use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient, defaults};
 
 /// Cognito's default quota of app clients per user pool.
 const DEFAULT_CLIENT_QUOTA: usize = 1_000;
+/// ListUserPoolClients' largest page, which the provider asks for.
+const DEFAULT_PAGE_SIZE: usize = 60;
 /// Real client ids are 26 lowercase alphanumerics; secrets about 51.
 const CLIENT_ID_LENGTH: usize = 26;
 const CLIENT_SECRET_LENGTH: usize = 51;
@@ -58,6 +56,7 @@ struct State {
     random: fastrand::Rng,
     clock: i64,
     client_quota: usize,
+    page_size: usize,
 }
 
 impl State {
@@ -103,24 +102,13 @@ fn as_cognito_reports(settings: &ClientSettings) -> ClientSettings {
     reported
 }
 
-fn not_found(operation: Operation, user_pool_id: &str, client_id: Option<&str>, what: &str) -> ApiError {
-    ApiError::from_service(
-        operation,
-        user_pool_id,
-        client_id,
-        "ResourceNotFoundException",
-        what,
-        400,
-    )
+fn not_found(operation: Operation, scope: Scope, what: &str) -> ApiError {
+    ApiError::from_service(operation, scope, "ResourceNotFoundException", what, 400)
 }
 
-fn pool_not_found(operation: Operation, user_pool_id: &str, client_id: Option<&str>) -> ApiError {
-    not_found(
-        operation,
-        user_pool_id,
-        client_id,
-        &format!("User pool {user_pool_id} does not exist."),
-    )
+fn pool_not_found(operation: Operation, scope: Scope) -> ApiError {
+    let what = format!("User pool {} does not exist.", scope.user_pool_id());
+    not_found(operation, scope, &what)
 }
 
 impl FakeCognito {
@@ -134,6 +122,7 @@ impl FakeCognito {
                 random: fastrand::Rng::with_seed(0x00c0_9a17),
                 clock: CLOCK_START,
                 client_quota: DEFAULT_CLIENT_QUOTA,
+                page_size: DEFAULT_PAGE_SIZE,
             }),
         }
     }
@@ -161,6 +150,11 @@ impl FakeCognito {
     /// How many clients one pool may hold before Create fails with LimitExceededException.
     pub fn set_client_quota(&self, quota: usize) {
         self.state().client_quota = quota;
+    }
+
+    /// How many clients one page of ListUserPoolClients holds (at least 1).
+    pub fn set_page_size(&self, page_size: usize) {
+        self.state().page_size = page_size.max(1);
     }
 
     /// Creates a client directly (not logged as a request), e.g. one to import. Adds the pool if needed.
@@ -320,11 +314,12 @@ fn request(operation: Operation, user_pool_id: &str, client_id: Option<&str>) ->
 }
 
 #[async_trait]
-impl CognitoApi for FakeCognito {
+impl UserPoolClientCalls for FakeCognito {
     async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
-        self.call(request(Operation::Describe, user_pool_id, Some(client_id)), |state| {
-            Ok(state.client_mut(user_pool_id, client_id).map(|client| client.clone()))
-        })
+        self.call(
+            request(Operation::DESCRIBE_CLIENT, user_pool_id, Some(client_id)),
+            |state| Ok(state.client_mut(user_pool_id, client_id).map(|client| client.clone())),
+        )
     }
 
     async fn create(
@@ -333,7 +328,7 @@ impl CognitoApi for FakeCognito {
         settings: &ClientSettings,
         generate_secret: bool,
     ) -> Result<RemoteClient, ApiError> {
-        let operation = Operation::Create;
+        let operation = Operation::CREATE_CLIENT;
         let recorded = RecordedRequest {
             settings: Some(settings.clone()),
             generate_secret: Some(generate_secret),
@@ -342,12 +337,11 @@ impl CognitoApi for FakeCognito {
         self.call(recorded, |state| {
             let quota = state.client_quota;
             match state.pools.get(user_pool_id) {
-                None => return Err(pool_not_found(operation, user_pool_id, None)),
+                None => return Err(pool_not_found(operation, Scope::pool(user_pool_id))),
                 Some(clients) if clients.len() >= quota => {
                     return Err(ApiError::from_service(
                         operation,
-                        user_pool_id,
-                        None,
+                        Scope::pool(user_pool_id),
                         "LimitExceededException",
                         format!("The user pool already has {quota} app clients."),
                         400,
@@ -371,21 +365,21 @@ impl CognitoApi for FakeCognito {
         client_id: &str,
         settings: &ClientSettings,
     ) -> Result<RemoteClient, ApiError> {
-        let operation = Operation::Update;
+        let operation = Operation::UPDATE_CLIENT;
         let recorded = RecordedRequest {
             settings: Some(settings.clone()),
             ..request(operation, user_pool_id, Some(client_id))
         };
         self.call(recorded, |state| {
+            let scope = Scope::client(user_pool_id, client_id);
             if !state.pools.contains_key(user_pool_id) {
-                return Err(pool_not_found(operation, user_pool_id, Some(client_id)));
+                return Err(pool_not_found(operation, scope));
             }
             let modified = state.tick();
             let Some(client) = state.client_mut(user_pool_id, client_id) else {
                 return Err(not_found(
                     operation,
-                    user_pool_id,
-                    Some(client_id),
+                    scope,
                     &format!("Client {client_id} does not exist."),
                 ));
             };
@@ -397,27 +391,44 @@ impl CognitoApi for FakeCognito {
     }
 
     async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError> {
-        self.call(request(Operation::Delete, user_pool_id, Some(client_id)), |state| {
-            if let Some(clients) = state.pools.get_mut(user_pool_id) {
-                clients.retain(|client| client.client_id != client_id);
-            }
-            Ok(())
-        })
+        self.call(
+            request(Operation::DELETE_CLIENT, user_pool_id, Some(client_id)),
+            |state| {
+                if let Some(clients) = state.pools.get_mut(user_pool_id) {
+                    clients.retain(|client| client.client_id != client_id);
+                }
+                Ok(())
+            },
+        )
     }
 
-    async fn list(&self, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError> {
-        let operation = Operation::List;
+    /// Pages of `page_size` clients; a page's token is the index of the next page's first client.
+    async fn list_page(&self, user_pool_id: &str, next_token: Option<&str>) -> Result<ClientPage, ApiError> {
+        let operation = Operation::LIST_CLIENTS;
         self.call(request(operation, user_pool_id, None), |state| {
-            match state.pools.get(user_pool_id) {
-                None => Err(pool_not_found(operation, user_pool_id, None)),
-                Some(clients) => Ok(clients
+            let scope = Scope::pool(user_pool_id);
+            let Some(clients) = state.pools.get(user_pool_id) else {
+                return Err(pool_not_found(operation, scope));
+            };
+            let start = match next_token {
+                None => 0,
+                Some(token) => token.parse::<usize>().map_err(|_| {
+                    ApiError::from_service(operation, scope, "InvalidParameterException", "Invalid NextToken.", 400)
+                })?,
+            };
+            let end = clients.len().min(start.saturating_add(state.page_size));
+            Ok(ClientPage {
+                clients: clients
+                    .get(start..end)
+                    .unwrap_or_default()
                     .iter()
                     .map(|client| ClientSummary {
                         client_id: client.client_id.clone(),
                         name: client.settings.name.clone(),
                     })
-                    .collect()),
-            }
+                    .collect(),
+                next_token: (end < clients.len()).then(|| end.to_string()),
+            })
         })
     }
 }

@@ -1,10 +1,15 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::cognito::api::ErrorKind;
+use crate::cognito::api::{ErrorKind, Stack, TestClients};
 use crate::cognito::user_pool_client::model::TimeUnit;
 
 const POOL: &str = "us-east-1_pool";
+
+/// The first page of ListUserPoolClients: every client, at the default page size.
+async fn list(fake: &FakeCognito, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError> {
+    fake.list_page(user_pool_id, None).await.map(|page| page.clients)
+}
 
 fn settings(name: &str) -> ClientSettings {
     ClientSettings::with_defaults(name)
@@ -77,7 +82,7 @@ async fn the_client_reports_what_cognito_reports() {
         crate::cognito::user_pool_client::model::defaults::explicit_auth_flows()
     );
     // The request log keeps what was sent.
-    let logged = fake.requests_of(Operation::Create).pop().unwrap();
+    let logged = fake.requests_of(Operation::CREATE_CLIENT).pop().unwrap();
     assert_eq!(logged.settings, Some(requested));
 }
 
@@ -92,12 +97,12 @@ async fn unknown_pools_and_clients_are_not_found() {
     let update = fake.update(POOL, "nope", &settings("x")).await.unwrap_err();
     assert_eq!(update.kind, ErrorKind::NotFound);
     assert_eq!(update.code.as_deref(), Some("ResourceNotFoundException"));
-    assert_eq!(update.client_id.as_deref(), Some("nope"));
+    assert_eq!(update.scope.client_id(), Some("nope"));
     let create = fake.create("us-east-1_other", &settings("x"), false).await.unwrap_err();
     assert_eq!(create.kind, ErrorKind::NotFound);
     assert_eq!(create.message, "User pool us-east-1_other does not exist.");
     assert_eq!(
-        fake.list("us-east-1_other").await.unwrap_err().kind,
+        list(&fake, "us-east-1_other").await.unwrap_err().kind,
         ErrorKind::NotFound
     );
 }
@@ -108,8 +113,7 @@ async fn delete_removes_and_list_reports_in_creation_order() {
     let first = fake.create(POOL, &settings("first"), false).await.unwrap();
     let second = fake.create(POOL, &settings("second"), false).await.unwrap();
     let third = fake.create(POOL, &settings("first"), false).await.unwrap();
-    let names: Vec<_> = fake
-        .list(POOL)
+    let names: Vec<_> = list(&fake, POOL)
         .await
         .unwrap()
         .into_iter()
@@ -118,7 +122,7 @@ async fn delete_removes_and_list_reports_in_creation_order() {
     assert_eq!(names, ["first", "second", "first"], "names need not be unique");
 
     fake.delete(POOL, &second.client_id).await.unwrap();
-    let listed = fake.list(POOL).await.unwrap();
+    let listed = list(&fake, POOL).await.unwrap();
     assert_eq!(
         listed,
         [
@@ -153,7 +157,7 @@ async fn every_call_is_logged_with_what_it_carried() {
     let id = created.client_id.clone();
     fake.describe(POOL, &id).await.unwrap();
     fake.update(POOL, &id, &settings("renamed")).await.unwrap();
-    fake.list(POOL).await.unwrap();
+    list(&fake, POOL).await.unwrap();
     fake.delete(POOL, &id).await.unwrap();
 
     let requests = fake.requests();
@@ -161,11 +165,11 @@ async fn every_call_is_logged_with_what_it_carried() {
     assert_eq!(
         operations,
         [
-            Operation::Create,
-            Operation::Describe,
-            Operation::Update,
-            Operation::List,
-            Operation::Delete
+            Operation::CREATE_CLIENT,
+            Operation::DESCRIBE_CLIENT,
+            Operation::UPDATE_CLIENT,
+            Operation::LIST_CLIENTS,
+            Operation::DELETE_CLIENT
         ]
     );
     assert_eq!(requests[0].generate_secret, Some(true));
@@ -185,24 +189,29 @@ async fn every_call_is_logged_with_what_it_carried() {
 async fn queued_errors_are_returned_in_order_for_their_operation_only() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     let throttled = ApiError::from_service(
-        Operation::List,
-        POOL,
-        None,
+        Operation::LIST_CLIENTS,
+        Scope::pool(POOL),
         "TooManyRequestsException",
         "slow down",
         400,
     );
-    let internal = ApiError::from_service(Operation::List, POOL, None, "InternalErrorException", "oops", 500);
-    fake.fail_next(Operation::List, throttled.clone());
-    fake.fail_next(Operation::List, internal.clone());
+    let internal = ApiError::from_service(
+        Operation::LIST_CLIENTS,
+        Scope::pool(POOL),
+        "InternalErrorException",
+        "oops",
+        500,
+    );
+    fake.fail_next(Operation::LIST_CLIENTS, throttled.clone());
+    fake.fail_next(Operation::LIST_CLIENTS, internal.clone());
 
     // Other operations are not affected.
     let created = fake.create(POOL, &settings("app"), false).await.unwrap();
-    assert_eq!(fake.list(POOL).await.unwrap_err(), throttled);
-    assert_eq!(fake.list(POOL).await.unwrap_err(), internal);
-    assert_eq!(fake.list(POOL).await.unwrap().len(), 1);
+    assert_eq!(list(&fake, POOL).await.unwrap_err(), throttled);
+    assert_eq!(list(&fake, POOL).await.unwrap_err(), internal);
+    assert_eq!(list(&fake, POOL).await.unwrap().len(), 1);
     // Failed calls are logged too.
-    assert_eq!(fake.requests_of(Operation::List).len(), 3);
+    assert_eq!(fake.requests_of(Operation::LIST_CLIENTS).len(), 3);
     assert!(fake.client(POOL, &created.client_id).is_some());
 }
 
@@ -211,14 +220,13 @@ async fn an_error_instead_of_the_call_has_no_effect() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     let created = fake.create(POOL, &settings("app"), false).await.unwrap();
     let conflict = ApiError::from_service(
-        Operation::Update,
-        POOL,
-        Some(&created.client_id),
+        Operation::UPDATE_CLIENT,
+        Scope::client(POOL, &created.client_id),
         "ConcurrentModificationException",
         "Only one request to update user pool client can be processed at a time.",
         400,
     );
-    fake.fail_next(Operation::Update, conflict.clone());
+    fake.fail_next(Operation::UPDATE_CLIENT, conflict.clone());
     assert_eq!(
         fake.update(POOL, &created.client_id, &settings("renamed"))
             .await
@@ -231,10 +239,15 @@ async fn an_error_instead_of_the_call_has_no_effect() {
 #[tokio::test]
 async fn an_error_after_effect_loses_only_the_answer() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    let lost = ApiError::new(Operation::Create, POOL, None, ErrorKind::Ambiguous, "connection reset");
-    fake.fail_next_after_effect(Operation::Create, lost.clone());
+    let lost = ApiError::new(
+        Operation::CREATE_CLIENT,
+        Scope::pool(POOL),
+        ErrorKind::Ambiguous,
+        "connection reset",
+    );
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost.clone());
     assert_eq!(fake.create(POOL, &settings("orphan"), false).await.unwrap_err(), lost);
-    let clients = fake.list(POOL).await.unwrap();
+    let clients = list(&fake, POOL).await.unwrap();
     assert_eq!(clients.len(), 1);
     assert_eq!(clients[0].name, "orphan");
 }
@@ -261,12 +274,47 @@ async fn changes_outside_terraform_are_visible() {
     fake.insert_client(POOL, &settings("again"), false);
     fake.remove_user_pool(POOL);
     assert!(fake.clients(POOL).is_empty());
-    assert_eq!(fake.list(POOL).await.unwrap_err().kind, ErrorKind::NotFound);
+    assert_eq!(list(&fake, POOL).await.unwrap_err().kind, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn listings_come_in_pages_that_the_facade_follows() {
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    fake.set_page_size(2);
+    let names = ["a", "b", "c", "d", "e"];
+    for name in names {
+        fake.insert_client(POOL, &settings(name), false);
+    }
+    let first = fake.list_page(POOL, None).await.unwrap();
+    assert_eq!(first.clients.len(), 2);
+    let token = first.next_token.expect("more pages");
+    let second = fake.list_page(POOL, Some(&token)).await.unwrap();
+    assert_eq!(second.clients[0].name, "c");
+    assert_eq!(
+        fake.list_page(POOL, Some("not a token")).await.unwrap_err().kind,
+        ErrorKind::Invalid
+    );
+
+    let api = TestClients::new(fake, Stack::default());
+    api.inner().clear_requests();
+    let listed: Vec<String> = api
+        .list(POOL)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|client| client.name)
+        .collect();
+    assert_eq!(listed, names);
+    assert_eq!(
+        api.inner().requests_of(Operation::LIST_CLIENTS).len(),
+        3,
+        "one request per page"
+    );
 }
 
 #[tokio::test]
 async fn works_behind_a_trait_object() {
-    let api: std::sync::Arc<dyn CognitoApi> = std::sync::Arc::new(FakeCognito::new().with_user_pool(POOL));
+    let api: std::sync::Arc<dyn UserPoolClientCalls> = std::sync::Arc::new(FakeCognito::new().with_user_pool(POOL));
     let created = api.create(POOL, &settings("app"), false).await.unwrap();
     assert_eq!(api.describe(POOL, &created.client_id).await.unwrap(), Some(created));
 }

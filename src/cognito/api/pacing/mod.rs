@@ -1,9 +1,9 @@
-//! Quota-aware pacing: a shared limiter that keeps the provider's calls within Cognito's request-rate quotas, and
-//! [`PacedCognito`], the API layer that waits for it before every attempt.
+//! Quota-aware pacing: [`Pacer`], a shared limiter that keeps the provider's calls within Cognito's request-rate
+//! quotas; the [`super::Stack`] waits for it before every attempt of every operation.
 //!
-//! Cognito limits app-client calls twice (cognito-client-facts §9): each operation to about 5 requests per second
-//! per user pool, and each category (Create/Update/Delete, or Describe/List) to about 15 per second per account
-//! and Region. Terraform runs up to ten resource operations at once through one provider process, so without
+//! Cognito limits calls twice: each operation to about 5 requests per second per user pool, and each quota
+//! category (for app clients: Create/Update/Delete, or Describe/List) to about 15 per second per account and
+//! Region. Terraform runs up to ten resource operations at once through one provider process, so without
 //! pacing a large apply bounces off the quota and spends its time in backoff. With it, calls leave at the quota's
 //! rate and throttling becomes rare.
 //!
@@ -16,41 +16,22 @@
 //! (StopProvider, or a dropped future) takes nothing from anyone.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use tokio::time::Instant;
 
-use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation, StopSignal};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
-
-/// Cognito's quota categories for app-client calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// Create, Update and Delete (`UserPoolClientUpdate`).
-    Mutating,
-    /// Describe and List (`UserPoolClientRead`).
-    Read,
-}
-
-impl Category {
-    pub fn of(operation: Operation) -> Category {
-        match operation {
-            Operation::Create | Operation::Update | Operation::Delete => Category::Mutating,
-            Operation::Describe | Operation::List => Category::Read,
-        }
-    }
-}
+use super::{ApiError, Category, ErrorKind, Operation, Scope, StopSignal};
 
 /// The rates to keep to, in requests per second; each must be positive and finite.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PacingPolicy {
     /// Per operation and user pool.
     pub per_pool_operation: f64,
-    /// Create, Update and Delete together, across every pool.
+    /// The calls of one updating category (for app clients: Create, Update and Delete) together, across every
+    /// pool.
     pub mutating: f64,
-    /// Describe and List together, across every pool.
+    /// The calls of one reading category (for app clients: Describe and List) together, across every pool.
     pub read: f64,
 }
 
@@ -63,10 +44,7 @@ impl PacingPolicy {
     };
 
     fn category_rate(&self, category: Category) -> f64 {
-        match category {
-            Category::Mutating => self.mutating,
-            Category::Read => self.read,
-        }
+        if category.is_read() { self.read } else { self.mutating }
     }
 }
 
@@ -124,7 +102,7 @@ impl Bucket {
 
 #[derive(Debug, Default)]
 struct Buckets {
-    per_pool: HashMap<(Operation, String), Bucket>,
+    per_pool: HashMap<(&'static str, String), Bucket>,
     per_category: HashMap<Category, Bucket>,
 }
 
@@ -161,9 +139,9 @@ impl Pacer {
     pub fn try_acquire(&self, operation: Operation, user_pool_id: &str, now: Instant) -> Result<(), Duration> {
         let mut buckets = self.buckets();
         let Buckets { per_pool, per_category } = &mut *buckets;
-        let category = Category::of(operation);
+        let category = operation.category;
         let pool_bucket = per_pool
-            .entry((operation, user_pool_id.to_string()))
+            .entry((operation.name, user_pool_id.to_string()))
             .or_insert_with(|| Bucket::full(self.policy.per_pool_operation, now));
         let category_bucket = per_category
             .entry(category)
@@ -201,10 +179,10 @@ impl Pacer {
     /// category down by one interval.
     pub fn throttled(&self, operation: Operation, user_pool_id: &str, now: Instant) {
         let mut buckets = self.buckets();
-        let category = Category::of(operation);
+        let category = operation.category;
         let pool_bucket = buckets
             .per_pool
-            .entry((operation, user_pool_id.to_string()))
+            .entry((operation.name, user_pool_id.to_string()))
             .or_insert_with(|| Bucket::full(self.policy.per_pool_operation, now));
         pool_bucket.refill(now);
         pool_bucket.penalize();
@@ -215,111 +193,33 @@ impl Pacer {
         category_bucket.refill(now);
         category_bucket.penalize();
     }
-}
 
-/// Another [`CognitoApi`], each call made only when the [`Pacer`] gives it a slot. Sits below the retry layer, so
-/// every attempt, retries included, is paced.
-pub struct PacedCognito<A: CognitoApi> {
-    inner: A,
-    pacer: Arc<Pacer>,
-    stop: StopSignal,
-}
-
-impl<A: CognitoApi> PacedCognito<A> {
-    pub fn new(inner: A, pacer: Arc<Pacer>, stop: StopSignal) -> PacedCognito<A> {
-        PacedCognito { inner, pacer, stop }
-    }
-
-    pub fn inner(&self) -> &A {
-        &self.inner
-    }
-
-    pub fn pacer(&self) -> &Arc<Pacer> {
-        &self.pacer
-    }
-
-    async fn paced<T>(
+    /// Makes one attempt of `operation` on `scope` once a slot is free; a throttling answer slows its buckets down.
+    /// When Terraform stops the provider first, the attempt is not made.
+    pub async fn run<T>(
         &self,
         operation: Operation,
-        user_pool_id: &str,
-        client_id: Option<&str>,
-        call: impl Future<Output = Result<T, ApiError>>,
+        scope: &Scope,
+        stop: &StopSignal,
+        attempt: impl Future<Output = Result<T, ApiError>>,
     ) -> Result<T, ApiError> {
-        if self.pacer.acquire(operation, user_pool_id, &self.stop).await.is_err() {
+        let user_pool_id = scope.user_pool_id();
+        if self.acquire(operation, user_pool_id, stop).await.is_err() {
             return Err(ApiError::new(
                 operation,
-                user_pool_id,
-                client_id,
+                scope.clone(),
                 ErrorKind::Cancelled,
                 "not sent because Terraform is stopping",
             )
             .not_sent());
         }
-        let result = call.await;
+        let result = attempt.await;
         if let Err(error) = &result
             && error.kind == ErrorKind::Throttled
         {
-            self.pacer.throttled(operation, user_pool_id, Instant::now());
+            self.throttled(operation, user_pool_id, Instant::now());
         }
         result
-    }
-}
-
-#[async_trait]
-impl<A: CognitoApi> CognitoApi for PacedCognito<A> {
-    async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
-        self.paced(
-            Operation::Describe,
-            user_pool_id,
-            Some(client_id),
-            self.inner.describe(user_pool_id, client_id),
-        )
-        .await
-    }
-
-    async fn create(
-        &self,
-        user_pool_id: &str,
-        settings: &ClientSettings,
-        generate_secret: bool,
-    ) -> Result<RemoteClient, ApiError> {
-        self.paced(
-            Operation::Create,
-            user_pool_id,
-            None,
-            self.inner.create(user_pool_id, settings, generate_secret),
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        user_pool_id: &str,
-        client_id: &str,
-        settings: &ClientSettings,
-    ) -> Result<RemoteClient, ApiError> {
-        self.paced(
-            Operation::Update,
-            user_pool_id,
-            Some(client_id),
-            self.inner.update(user_pool_id, client_id, settings),
-        )
-        .await
-    }
-
-    async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError> {
-        self.paced(
-            Operation::Delete,
-            user_pool_id,
-            Some(client_id),
-            self.inner.delete(user_pool_id, client_id),
-        )
-        .await
-    }
-
-    async fn list(&self, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError> {
-        self.paced(Operation::List, user_pool_id, None, self.inner.list(user_pool_id))
-            .await
     }
 }
 

@@ -8,7 +8,8 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::*;
-use crate::cognito::api::FakeCognito;
+use crate::cognito::api::{FakeCognito, Stack, TestClients};
+use crate::cognito::user_pool_client::model::ClientSettings;
 
 const POOL: &str = "us-east-1_pool";
 const OTHER_POOL: &str = "us-east-1_other";
@@ -26,18 +27,22 @@ fn pacer(per_pool_operation: f64, mutating: f64, read: f64) -> Arc<Pacer> {
     }))
 }
 
-fn paced(fake: FakeCognito, pacer: Arc<Pacer>, stop: StopSignal) -> Arc<PacedCognito<FakeCognito>> {
-    Arc::new(PacedCognito::new(fake, pacer, stop))
+/// The app-client facade over `fake`, each attempt paced by `pacer` and made once.
+fn paced(fake: FakeCognito, pacer: Arc<Pacer>, stop: StopSignal) -> Arc<TestClients> {
+    Arc::new(TestClients::new(
+        fake,
+        Stack::default().with_pacer(pacer).with_stop(stop),
+    ))
 }
 
 /// Creates `count` clients in `pool` at once, each in its own task; returns when each call was made, sorted.
-async fn create_concurrently(api: &Arc<PacedCognito<FakeCognito>>, pool: &'static str, count: usize) -> Vec<Instant> {
+async fn create_concurrently(api: &Arc<TestClients>, pool: &'static str, count: usize) -> Vec<Instant> {
     let tasks: Vec<_> = (0..count)
         .map(|index| {
             let api = Arc::clone(api);
             tokio::spawn(async move {
                 let settings = ClientSettings::with_defaults(format!("app-{index}"));
-                api.create(pool, &settings, false).await.expect("create");
+                api.create_once(pool, &settings, false).await.expect("create");
                 Instant::now()
             })
         })
@@ -55,12 +60,17 @@ fn gaps(times: &[Instant]) -> Vec<Duration> {
 }
 
 #[test]
-fn operations_fall_into_cognitos_categories() {
-    assert_eq!(Category::of(Operation::Create), Category::Mutating);
-    assert_eq!(Category::of(Operation::Update), Category::Mutating);
-    assert_eq!(Category::of(Operation::Delete), Category::Mutating);
-    assert_eq!(Category::of(Operation::Describe), Category::Read);
-    assert_eq!(Category::of(Operation::List), Category::Read);
+fn app_client_operations_fall_into_cognitos_categories() {
+    for operation in [
+        Operation::CREATE_CLIENT,
+        Operation::UPDATE_CLIENT,
+        Operation::DELETE_CLIENT,
+    ] {
+        assert_eq!(operation.category, Category::UserPoolClientUpdate, "{operation}");
+    }
+    for operation in [Operation::DESCRIBE_CLIENT, Operation::LIST_CLIENTS] {
+        assert_eq!(operation.category, Category::UserPoolClientRead, "{operation}");
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -68,17 +78,26 @@ async fn the_first_call_goes_at_once_and_the_next_waits_one_interval() {
     // Category rates far above the pool's, so that only the per-pool buckets bind here.
     let pacer = pacer(5.0, 100.0, 100.0);
     let start = Instant::now();
-    assert_eq!(pacer.try_acquire(Operation::Create, POOL, start), Ok(()));
-    assert_eq!(pacer.try_acquire(Operation::Create, POOL, start), Err(millis(200)));
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start), Ok(()));
     assert_eq!(
-        pacer.try_acquire(Operation::Create, POOL, start + millis(150)),
+        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start),
+        Err(millis(200))
+    );
+    assert_eq!(
+        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start + millis(150)),
         Err(millis(50))
     );
-    assert_eq!(pacer.try_acquire(Operation::Create, POOL, start + millis(200)), Ok(()));
-    // Another operation on the same pool, and the same operation on another pool, have their own buckets.
-    assert_eq!(pacer.try_acquire(Operation::Update, POOL, start + millis(210)), Ok(()));
     assert_eq!(
-        pacer.try_acquire(Operation::Create, OTHER_POOL, start + millis(220)),
+        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start + millis(200)),
+        Ok(())
+    );
+    // Another operation on the same pool, and the same operation on another pool, have their own buckets.
+    assert_eq!(
+        pacer.try_acquire(Operation::UPDATE_CLIENT, POOL, start + millis(210)),
+        Ok(())
+    );
+    assert_eq!(
+        pacer.try_acquire(Operation::CREATE_CLIENT, OTHER_POOL, start + millis(220)),
         Ok(())
     );
 }
@@ -87,10 +106,13 @@ async fn the_first_call_goes_at_once_and_the_next_waits_one_interval() {
 async fn an_idle_bucket_holds_one_token_only_so_calls_never_burst() {
     let pacer = pacer(5.0, 15.0, 15.0);
     let start = Instant::now();
-    assert_eq!(pacer.try_acquire(Operation::Describe, POOL, start), Ok(()));
+    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL, start), Ok(()));
     let later = start + Duration::from_secs(60);
-    assert_eq!(pacer.try_acquire(Operation::Describe, POOL, later), Ok(()));
-    assert_eq!(pacer.try_acquire(Operation::Describe, POOL, later), Err(millis(200)));
+    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL, later), Ok(()));
+    assert_eq!(
+        pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL, later),
+        Err(millis(200))
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -143,15 +165,15 @@ async fn the_account_category_limit_binds_across_pools() {
 async fn reads_and_writes_are_paced_separately() {
     let pacer = pacer(5.0, 1.0, 1.0);
     let now = Instant::now();
-    assert_eq!(pacer.try_acquire(Operation::Create, POOL, now), Ok(()));
-    assert_eq!(pacer.try_acquire(Operation::Describe, POOL, now), Ok(()));
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL, now), Ok(()));
+    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL, now), Ok(()));
     assert_eq!(
-        pacer.try_acquire(Operation::Update, OTHER_POOL, now),
+        pacer.try_acquire(Operation::UPDATE_CLIENT, OTHER_POOL, now),
         Err(Duration::from_secs(1)),
         "Update shares the mutating category with Create"
     );
     assert_eq!(
-        pacer.try_acquire(Operation::List, OTHER_POOL, now),
+        pacer.try_acquire(Operation::LIST_CLIENTS, OTHER_POOL, now),
         Err(Duration::from_secs(1)),
         "List shares the read category with Describe"
     );
@@ -161,21 +183,26 @@ async fn reads_and_writes_are_paced_separately() {
 async fn throttling_puts_the_buckets_one_interval_into_debt() {
     let pacer = pacer(5.0, 15.0, 15.0);
     let start = Instant::now();
-    assert_eq!(pacer.try_acquire(Operation::Create, POOL, start), Ok(()));
-    pacer.throttled(Operation::Create, POOL, start);
-    assert_eq!(pacer.try_acquire(Operation::Create, POOL, start), Err(millis(400)));
-    assert_eq!(pacer.try_acquire(Operation::Create, POOL, start + millis(400)), Ok(()));
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start), Ok(()));
+    pacer.throttled(Operation::CREATE_CLIENT, POOL, start);
+    assert_eq!(
+        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start),
+        Err(millis(400))
+    );
+    assert_eq!(
+        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start + millis(400)),
+        Ok(())
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_throttled_answer_slows_the_next_call_down() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     fake.fail_next(
-        Operation::Create,
+        Operation::CREATE_CLIENT,
         ApiError::from_service(
-            Operation::Create,
-            POOL,
-            None,
+            Operation::CREATE_CLIENT,
+            Scope::pool(POOL),
             "TooManyRequestsException",
             "slow down",
             400,
@@ -184,9 +211,9 @@ async fn a_throttled_answer_slows_the_next_call_down() {
     let api = paced(fake, pacer(5.0, 15.0, 15.0), StopSignal::new());
     let start = Instant::now();
     let settings = ClientSettings::with_defaults("app");
-    let error = api.create(POOL, &settings, false).await.unwrap_err();
+    let error = api.create_once(POOL, &settings, false).await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Throttled);
-    api.create(POOL, &settings, false).await.unwrap();
+    api.create_once(POOL, &settings, false).await.unwrap();
     assert_eq!(
         Instant::now() - start,
         millis(400),
@@ -200,13 +227,13 @@ async fn stopping_ends_a_wait_at_once_without_sending() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     let api = paced(fake, pacer(0.1, 15.0, 15.0), StopSignal::from(stop.clone()));
     let settings = ClientSettings::with_defaults("app");
-    api.create(POOL, &settings, false).await.unwrap();
+    api.create_once(POOL, &settings, false).await.unwrap();
 
     let start = Instant::now();
     let waiting = {
         let api = Arc::clone(&api);
         let settings = settings.clone();
-        tokio::spawn(async move { api.create(POOL, &settings, false).await })
+        tokio::spawn(async move { api.create_once(POOL, &settings, false).await })
     };
     tokio::time::sleep(millis(500)).await;
     stop.cancel();
@@ -215,7 +242,11 @@ async fn stopping_ends_a_wait_at_once_without_sending() {
     assert!(!error.request_sent);
     assert!(error.to_string().contains("Terraform is stopping"), "{error}");
     assert_eq!(Instant::now() - start, millis(500), "not a moment after the stop");
-    assert_eq!(api.inner().requests_of(Operation::Create).len(), 1, "nothing was sent");
+    assert_eq!(
+        api.inner().requests_of(Operation::CREATE_CLIENT).len(),
+        1,
+        "nothing was sent"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -223,11 +254,11 @@ async fn an_abandoned_wait_takes_no_slot_from_the_next_caller() {
     let pacer = pacer(5.0, 15.0, 15.0);
     let stop = StopSignal::new();
     let start = Instant::now();
-    pacer.acquire(Operation::Delete, POOL, &stop).await.unwrap();
+    pacer.acquire(Operation::DELETE_CLIENT, POOL, &stop).await.unwrap();
     // A caller starts waiting, then its future is dropped (the resource gave up, e.g. on StopProvider).
-    let abandoned = tokio::time::timeout(millis(50), pacer.acquire(Operation::Delete, POOL, &stop)).await;
+    let abandoned = tokio::time::timeout(millis(50), pacer.acquire(Operation::DELETE_CLIENT, POOL, &stop)).await;
     assert!(abandoned.is_err(), "still waiting after 50 ms");
-    pacer.acquire(Operation::Delete, POOL, &stop).await.unwrap();
+    pacer.acquire(Operation::DELETE_CLIENT, POOL, &stop).await.unwrap();
     assert_eq!(
         Instant::now() - start,
         millis(200),
@@ -241,11 +272,13 @@ async fn a_stopped_signal_refuses_before_waiting() {
     token.cancel();
     let pacer = pacer(5.0, 15.0, 15.0);
     assert_eq!(
-        pacer.acquire(Operation::List, POOL, &StopSignal::from(token)).await,
+        pacer
+            .acquire(Operation::LIST_CLIENTS, POOL, &StopSignal::from(token))
+            .await,
         Err(Stopped)
     );
     assert_eq!(
-        pacer.try_acquire(Operation::List, POOL, Instant::now()),
+        pacer.try_acquire(Operation::LIST_CLIENTS, POOL, Instant::now()),
         Ok(()),
         "the refused call took nothing"
     );

@@ -1,8 +1,8 @@
-//! [`SdkCognito`]: [`CognitoApi`] over the AWS SDK, one attempt per call, and the classification of SDK errors.
+//! [`SdkCognito`]: Cognito over the AWS SDK, one attempt per call, and the classification of SDK errors. Each
+//! resource's calls on it are written beside that resource's facade (e.g. [`super::UserPoolClientCalls`]).
 
 use std::error::Error as StdError;
 
-use async_trait::async_trait;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::RequestId;
@@ -12,19 +12,14 @@ use aws_smithy_runtime_api::client::result::DispatchFailure;
 use aws_smithy_types::retry::RetryConfig;
 
 use super::error::kind_for_status;
-use super::mapping::{RequestError, create_request, remote_client_from_sdk, update_request};
-use super::{ApiError, ClientSummary, CognitoApi, ErrorKind, Operation};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use super::{ApiError, ErrorKind, Operation, Scope};
 
-/// ListUserPoolClients' largest page.
-const LIST_PAGE_SIZE: i32 = 60;
-
-/// Cognito through the AWS SDK. Makes exactly one attempt per call: retrying is [`super::RetryingCognito`]'s job,
+/// Cognito through the AWS SDK. Makes exactly one attempt per call: retrying is [`super::Stack`]'s job,
 /// because the SDK's retryer classifies Cognito's errors wrongly for this provider (it retries
 /// LimitExceededException, ignores ConcurrentModificationException, and repeats a timed-out Create).
 #[derive(Clone, Debug)]
 pub struct SdkCognito {
-    client: Client,
+    pub(super) client: Client,
 }
 
 impl SdkCognito {
@@ -41,146 +36,6 @@ impl SdkCognito {
     }
 }
 
-fn request_error(operation: Operation, user_pool_id: &str, client_id: Option<&str>, error: RequestError) -> ApiError {
-    ApiError::new(
-        operation,
-        user_pool_id,
-        client_id,
-        ErrorKind::Invalid,
-        error.to_string(),
-    )
-    .not_sent()
-}
-
-/// A successful response that holds no client: the call did something, but we cannot tell what.
-fn missing_client(operation: Operation, user_pool_id: &str, client_id: Option<&str>) -> ApiError {
-    ApiError::new(
-        operation,
-        user_pool_id,
-        client_id,
-        ErrorKind::Ambiguous,
-        "the response holds no UserPoolClient with a ClientId",
-    )
-}
-
-#[async_trait]
-impl CognitoApi for SdkCognito {
-    async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
-        let operation = Operation::Describe;
-        let result = self
-            .client
-            .describe_user_pool_client()
-            .user_pool_id(user_pool_id)
-            .client_id(client_id)
-            .send()
-            .await;
-        match result {
-            Ok(output) => match output.user_pool_client() {
-                Some(client) => remote_client_from_sdk(client, user_pool_id, Some(client_id))
-                    .map(Some)
-                    .ok_or_else(|| missing_client(operation, user_pool_id, Some(client_id))),
-                None => Err(missing_client(operation, user_pool_id, Some(client_id))),
-            },
-            Err(error) => {
-                let error = classify_sdk_error(operation, user_pool_id, Some(client_id), &error);
-                if error.is_not_found() { Ok(None) } else { Err(error) }
-            }
-        }
-    }
-
-    async fn create(
-        &self,
-        user_pool_id: &str,
-        settings: &ClientSettings,
-        generate_secret: bool,
-    ) -> Result<RemoteClient, ApiError> {
-        let operation = Operation::Create;
-        let request = create_request(user_pool_id, settings, generate_secret)
-            .map_err(|error| request_error(operation, user_pool_id, None, error))?;
-        let output = request
-            .send_with(&self.client)
-            .await
-            .map_err(|error| classify_sdk_error(operation, user_pool_id, None, &error))?;
-        output
-            .user_pool_client()
-            .and_then(|client| remote_client_from_sdk(client, user_pool_id, None))
-            .ok_or_else(|| missing_client(operation, user_pool_id, None))
-    }
-
-    async fn update(
-        &self,
-        user_pool_id: &str,
-        client_id: &str,
-        settings: &ClientSettings,
-    ) -> Result<RemoteClient, ApiError> {
-        let operation = Operation::Update;
-        let request = update_request(user_pool_id, client_id, settings)
-            .map_err(|error| request_error(operation, user_pool_id, Some(client_id), error))?;
-        let output = request
-            .send_with(&self.client)
-            .await
-            .map_err(|error| classify_sdk_error(operation, user_pool_id, Some(client_id), &error))?;
-        output
-            .user_pool_client()
-            .and_then(|client| remote_client_from_sdk(client, user_pool_id, Some(client_id)))
-            .ok_or_else(|| missing_client(operation, user_pool_id, Some(client_id)))
-    }
-
-    async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError> {
-        let result = self
-            .client
-            .delete_user_pool_client()
-            .user_pool_id(user_pool_id)
-            .client_id(client_id)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let error = classify_sdk_error(Operation::Delete, user_pool_id, Some(client_id), &error);
-                if error.is_not_found() { Ok(()) } else { Err(error) }
-            }
-        }
-    }
-
-    async fn list(&self, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError> {
-        let operation = Operation::List;
-        let mut clients = Vec::new();
-        let mut next_token: Option<String> = None;
-        loop {
-            let output = self
-                .client
-                .list_user_pool_clients()
-                .user_pool_id(user_pool_id)
-                .max_results(LIST_PAGE_SIZE)
-                .set_next_token(next_token.clone())
-                .send()
-                .await
-                .map_err(|error| classify_sdk_error(operation, user_pool_id, None, &error))?;
-            clients.extend(output.user_pool_clients().iter().filter_map(|client| {
-                Some(ClientSummary {
-                    client_id: client.client_id()?.to_string(),
-                    name: client.client_name().unwrap_or_default().to_string(),
-                })
-            }));
-            // A page may be empty and still carry a token: only an absent token ends the listing.
-            match output.next_token() {
-                None | Some("") => return Ok(clients),
-                Some(token) if next_token.as_deref() == Some(token) => {
-                    return Err(ApiError::new(
-                        operation,
-                        user_pool_id,
-                        None,
-                        ErrorKind::Other,
-                        "Cognito returned the same NextToken twice; the listing does not advance",
-                    ));
-                }
-                Some(token) => next_token = Some(token.to_string()),
-            }
-        }
-    }
-}
-
 /// Classifies a failed SDK call (see [`ErrorKind`]):
 /// - an error response: by its code, else by HTTP status;
 /// - no response: by how far the request got. A connection that could not be made, missing credentials or a
@@ -189,12 +44,7 @@ impl CognitoApi for SdkCognito {
 ///
 /// The message is the chain of `Display` texts. `DisplayErrorContext` is not used because it appends the
 /// error's `Debug` form, which includes the raw HTTP response, and a response body can hold a client secret.
-pub fn classify_sdk_error<E>(
-    operation: Operation,
-    user_pool_id: &str,
-    client_id: Option<&str>,
-    error: &SdkError<E, HttpResponse>,
-) -> ApiError
+pub fn classify_sdk_error<E>(operation: Operation, scope: &Scope, error: &SdkError<E, HttpResponse>) -> ApiError
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
@@ -206,14 +56,9 @@ where
                 .message()
                 .map_or_else(|| error_chain(error), str::to_string);
             match service_error.code() {
-                Some(code) => ApiError::from_service(
-                    operation,
-                    user_pool_id,
-                    client_id,
-                    code,
-                    message,
-                    status.unwrap_or_default(),
-                ),
+                Some(code) => {
+                    ApiError::from_service(operation, scope.clone(), code, message, status.unwrap_or_default())
+                }
                 // No code: an error status speaks for itself; a success status whose body could not be read
                 // (the SDK reports that as an unhandled service error) may hide an operation that happened.
                 None => {
@@ -221,7 +66,7 @@ where
                         Some(200..=299) => ErrorKind::Ambiguous,
                         status => kind_for_status(status.unwrap_or_default()),
                     };
-                    ApiError::new(operation, user_pool_id, client_id, kind, message)
+                    ApiError::new(operation, scope.clone(), kind, message)
                 }
             }
         }
@@ -233,24 +78,18 @@ where
                 Some(500..=599) => ErrorKind::Transient,
                 _ => ErrorKind::Ambiguous,
             };
-            ApiError::new(operation, user_pool_id, client_id, kind, error_chain(error))
+            ApiError::new(operation, scope.clone(), kind, error_chain(error))
         }
         SdkError::DispatchFailure(failure) => {
             let (kind, sent) = classify_dispatch_failure(error, failure);
-            let classified = ApiError::new(operation, user_pool_id, client_id, kind, error_chain(error));
+            let classified = ApiError::new(operation, scope.clone(), kind, error_chain(error));
             if sent { classified } else { classified.not_sent() }
         }
-        SdkError::TimeoutError(_) => ApiError::new(
-            operation,
-            user_pool_id,
-            client_id,
-            ErrorKind::Ambiguous,
-            error_chain(error),
-        ),
+        SdkError::TimeoutError(_) => ApiError::new(operation, scope.clone(), ErrorKind::Ambiguous, error_chain(error)),
         SdkError::ConstructionFailure(_) => {
-            ApiError::new(operation, user_pool_id, client_id, ErrorKind::Other, error_chain(error)).not_sent()
+            ApiError::new(operation, scope.clone(), ErrorKind::Other, error_chain(error)).not_sent()
         }
-        _ => ApiError::new(operation, user_pool_id, client_id, ErrorKind::Other, error_chain(error)),
+        _ => ApiError::new(operation, scope.clone(), ErrorKind::Other, error_chain(error)),
     };
     classified.http_status = status;
     classified.request_id = error.request_id().map(str::to_string);

@@ -18,8 +18,9 @@ use serde_json::{Value as Json, json};
 use tokio::io::AsyncReadExt;
 
 use super::*;
-use crate::cognito::api::mapping::tests::full_settings;
-use crate::cognito::user_pool_client::model::{TimeUnit, defaults};
+use crate::cognito::api::user_pool_client::mapping::tests::full_settings;
+use crate::cognito::api::{Cognito, UserPoolClientCalls};
+use crate::cognito::user_pool_client::model::{ClientSettings, TimeUnit, defaults};
 
 const POOL: &str = "us-east-1_pool";
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
@@ -352,7 +353,11 @@ async fn list_follows_next_token_through_empty_pages() {
         respond(200, body)
     };
     let http = ScriptedHttp::with([page(&["a", "b"], Some("t1")), page(&[], Some("t2")), page(&["c"], None)]);
-    let listed = http.api().list(POOL).await.unwrap();
+    let listed = Cognito::direct(Arc::new(http.api()))
+        .clients()
+        .list(POOL)
+        .await
+        .unwrap();
     let ids: Vec<_> = listed.iter().map(|summary| summary.client_id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert_eq!(listed[0].name, "name-a");
@@ -368,7 +373,11 @@ async fn list_stops_when_the_token_does_not_advance() {
     let page = respond(200, json!({"UserPoolClients": [], "NextToken": "same"}));
     let again = respond(200, json!({"UserPoolClients": [], "NextToken": "same"}));
     let http = ScriptedHttp::with([page, again]);
-    let error = http.api().list(POOL).await.unwrap_err();
+    let error = Cognito::direct(Arc::new(http.api()))
+        .clients()
+        .list(POOL)
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Other);
     assert_eq!(http.sent().len(), 2);
 }
@@ -401,8 +410,8 @@ async fn service_errors_are_classified_by_code_and_never_retried_by_the_sdk() {
         assert_eq!(error.kind, kind, "{code}");
         assert_eq!(error.code.as_deref(), Some(code));
         assert_eq!(error.message, "the message");
-        assert_eq!(error.operation, Operation::Update);
-        assert_eq!(error.client_id.as_deref(), Some("client1"));
+        assert_eq!(error.operation, Operation::UPDATE_CLIENT);
+        assert_eq!(*error.scope, Scope::client(POOL, "client1"));
         assert_eq!(error.http_status, Some(status));
         assert!(error.request_sent);
         assert_eq!(
@@ -488,7 +497,7 @@ async fn a_success_without_a_client_is_ambiguous() {
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Ambiguous);
-    assert_eq!(error.operation, Operation::Create);
+    assert_eq!(error.operation, Operation::CREATE_CLIENT);
 }
 
 fn refused() -> ConnectorError {
@@ -531,9 +540,9 @@ async fn connector_failures_are_classified_by_how_far_the_request_got() {
     }
     // A refused connection is worth retrying even for Create; a reset one is not.
     let refused_error = classify_after(refused).await;
-    assert!(refused_error.is_retryable_for(Operation::Create));
-    assert!(!classify_after(reset).await.is_retryable_for(Operation::Create));
-    assert!(classify_after(reset).await.is_retryable_for(Operation::Update));
+    assert!(refused_error.is_retryable_for(Operation::CREATE_CLIENT));
+    assert!(!classify_after(reset).await.is_retryable_for(Operation::CREATE_CLIENT));
+    assert!(classify_after(reset).await.is_retryable_for(Operation::UPDATE_CLIENT));
 }
 
 async fn classify_after(failure: fn() -> ConnectorError) -> ApiError {
@@ -625,7 +634,7 @@ async fn a_connection_closed_after_the_request_is_ambiguous() {
     assert_eq!(error.kind, ErrorKind::Ambiguous, "{error}");
     assert!(error.request_sent);
     assert!(!error.is_retryable(), "a Create that may have happened is not repeated");
-    assert!(error.is_retryable_for(Operation::Update));
+    assert!(error.is_retryable_for(Operation::UPDATE_CLIENT));
 }
 
 #[tokio::test]

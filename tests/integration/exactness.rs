@@ -11,18 +11,16 @@
 //!
 //! The generator is seeded (`EXACTNESS_SEED` overrides the default), so a failure names a reproducible case.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::time::Instant;
 
+use crate::support::tf_diagnostics::{self, Severity};
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use fastrand::Rng;
-use support::tf_diagnostics::{self, Severity};
-use support::{LocalCognito, PROVIDER_PREAMBLE, Terraform};
 
 const DEFAULT_SEED: u64 = 0x5eed_c0de;
 const CHAINS: usize = 4;

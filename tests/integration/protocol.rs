@@ -4,9 +4,6 @@
 //! `DynamicValue`s, concurrency and debug mode. See `/work/shared/docs/protocol-facts.md` §1–§6 and §19–§20 for the
 //! behaviour these tests pin down.
 
-#[path = "support/plugin_client.rs"]
-mod plugin_client;
-
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +16,7 @@ use terraform_provider_cognito::proto::tfplugin6::{
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 
-use plugin_client::{
+use crate::support::plugin_client::{
     Announcement, ClientIdentity, PluginAddress, PluginOptions, PluginProcess, SocketLocation, TlsVersions, Transport,
 };
 
@@ -49,8 +46,8 @@ fn error_diagnostics(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
 // Refusing to start
 // ---------------------------------------------------------------------------------------------------------------
 
-async fn assert_refuses_to_start(options: PluginOptions) -> plugin_client::FinishedRun {
-    let run = plugin_client::run_to_exit(&options, REFUSAL_TIMEOUT)
+async fn assert_refuses_to_start(options: PluginOptions) -> crate::support::plugin_client::FinishedRun {
+    let run = crate::support::plugin_client::run_to_exit(&options, REFUSAL_TIMEOUT)
         .await
         .expect("the binary exits by itself");
     assert_eq!(run.status.code(), Some(1), "exit status; stderr:\n{}", run.stderr);
@@ -145,7 +142,8 @@ async fn handshake_line_has_six_fields_and_an_unpadded_base64_der_certificate() 
     );
     let certificate = handshake.server_certificate.as_ref().expect("a certificate in field 6");
     assert_eq!(certificate.first(), Some(&0x30), "DER starts with a SEQUENCE");
-    plugin_client::certificate_is_valid_for_localhost(certificate).expect("server certificate has SAN DNS:localhost");
+    crate::support::plugin_client::certificate_is_valid_for_localhost(certificate)
+        .expect("server certificate has SAN DNS:localhost");
 
     process.shutdown().await.expect("shut down");
     assert_eq!(

@@ -7,16 +7,14 @@
 //! cores. What is checked comes from three independent places: Cognito itself (DescribeUserPoolClient through the
 //! SDK), the request log of the proxy, and Terraform (its state file, plan output and exit codes).
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, RecordedRequest, Terraform, TfOutput};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::operation::update_user_pool_client::builders::UpdateUserPoolClientFluentBuilder;
 use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, UserPoolClientType};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use serde_json::Value;
-use support::{LocalCognito, PROVIDER_PREAMBLE, RecordedRequest, Terraform, TfOutput};
 
 /// The address of the single client most tests manage.
 const APP: &str = "cognito_user_pool_client.app";

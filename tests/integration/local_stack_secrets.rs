@@ -2,13 +2,11 @@
 //! DeleteUserPoolClientSecret, CreateUserPoolClient with a custom ClientSecret), through the Rust SDK, so the
 //! provider's end-to-end tests can rely on it following Cognito's documented rules.
 
-mod support;
-
+use crate::support::LocalCognito;
+use crate::support::client_secrets::DescribeAfterRotation;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::ClientSecretDescriptorType;
-use support::LocalCognito;
-use support::client_secrets::DescribeAfterRotation;
 
 const CUSTOM_SECRET: &str = "custom+secret_0123456789abcdef";
 

@@ -5,17 +5,15 @@
 //!   killed by the signal, Terraform's StopProvider ends the remaining work promptly, and the state written
 //!   afterwards holds exactly the clients that exist, so the next apply finishes the job without duplicates.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::support::terraform::terraform_arguments;
+use crate::support::{LocalCognito, Terraform};
 use serde_json::json;
-use support::terraform::terraform_arguments;
-use support::{LocalCognito, Terraform};
 
 /// A secret access key nobody could mistake for anything else in a log.
 const DISTINCTIVE_SECRET_KEY: &str = "Zq7SecretAccessKeyForLogHygiene0x5eCr3tK3y";
@@ -146,7 +144,7 @@ async fn no_secret_reaches_trace_logs_terraform_output_or_the_wire_log() {
         }
     }
     // The proxy's log exactly as it serves it.
-    let wire_log = support::control_http::call(stack.endpoint(), "GET", "/_proxy/requests", None)
+    let wire_log = crate::support::control_http::call(stack.endpoint(), "GET", "/_proxy/requests", None)
         .map(|body| String::from_utf8_lossy(&body).into_owned())
         .expect("the proxy's request log");
     assert!(wire_log.contains("CreateUserPoolClient"), "the log covers the run");

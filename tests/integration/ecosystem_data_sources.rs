@@ -2,13 +2,11 @@
 //! `cognito_user_pool_clients`, read at plan time for clients made outside Terraform and at apply time for a client
 //! the same configuration creates.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform};
 use aws_sdk_cognitoidentityprovider::types::TimeUnitsType;
 use serde_json::Value;
-use support::{LocalCognito, PROVIDER_PREAMBLE, Terraform};
 
 /// More clients than one ListUserPoolClients page holds (60), so the list data source must follow the next token.
 const LISTED_CLIENTS: usize = 65;

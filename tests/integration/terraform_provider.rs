@@ -1,9 +1,7 @@
 //! End to end with the real `terraform`: the provider loads through dev_overrides with AutoMTLS, its schema is
 //! listed, configurations validate, and its logs reach Terraform's log at the right level.
 
-mod support;
-
-use support::{PROVIDER_PREAMBLE, Terraform};
+use crate::support::{PROVIDER_PREAMBLE, Terraform};
 
 /// No Cognito is contacted by these commands; the endpoint only has to be a valid URL.
 const UNUSED_ENDPOINT: &str = "http://127.0.0.1:9";

@@ -1,12 +1,8 @@
 //! `--debug`: one long-lived provider process, attached through TF_REATTACH_PROVIDERS, serves several Terraform
 //! runs, each of which configures it again.
 
-#[path = "support/plugin_client.rs"]
-mod plugin_client;
-mod support;
-
-use plugin_client::{PluginOptions, PluginProcess};
-use support::{PROVIDER_PREAMBLE, Terraform};
+use crate::support::plugin_client::{PluginOptions, PluginProcess};
+use crate::support::{PROVIDER_PREAMBLE, Terraform};
 
 const CONFIG_WITH_A_CLIENT: &str = r#"
 resource "cognito_user_pool_client" "app" {

@@ -2,12 +2,10 @@
 //! `terraform` command of the end-to-end tests runs with. These need no working provider; the end-to-end tests
 //! themselves exercise plan/apply/destroy.
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt;
 
-use support::terraform::{cli_config_text, provider_binary_dir, terraform_arguments, terraform_environment};
-use support::{LocalCognito, PROVIDER_PREAMBLE, PROVIDER_SOURCE, Terraform};
+use crate::support::terraform::{cli_config_text, provider_binary_dir, terraform_arguments, terraform_environment};
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, PROVIDER_SOURCE, Terraform};
 
 fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs

@@ -1,10 +1,10 @@
 //! Tests of the local Cognito test stack itself (moto behind the recording, Cognito-mode, fault-injecting proxy),
 //! through the Rust SDK, so that the provider's end-to-end tests can rely on what it claims to do.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::LocalCognito;
+use crate::support::control_http::{self, ControlError};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -13,8 +13,6 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use aws_smithy_types::error::display::DisplayErrorContext;
 use serde_json::json;
-use support::LocalCognito;
-use support::control_http::{self, ControlError};
 
 async fn create_client(sdk: &Client, pool_id: &str, name: &str) -> UserPoolClientType {
     sdk.create_user_pool_client()

@@ -5,13 +5,11 @@
 //! Runtime: the paced 100-client apply takes at least 20 s by design (100 creates at 5/s); the faulty 60-client
 //! apply and its re-plan about 25 s (60 creates, then 60 reads, each at 5/s). The three tests run in parallel.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+use crate::support::{LocalCognito, Terraform};
 use serde_json::json;
-use support::{LocalCognito, Terraform};
 
 /// The provider block of these tests: `settings` are HCL lines inside it.
 fn config(pool_id: &str, count: usize, prefix: &str, settings: &str) -> String {

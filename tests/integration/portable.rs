@@ -11,18 +11,14 @@
 //! A plain `cargo test` builds the dynamic executable; the static checks then say so and pass without checking.
 //! Where the machine forbids the namespaces or `chroot` the empty root needs, they say that and pass as well.
 
-#[path = "support/plugin_client.rs"]
-mod plugin_client;
-mod support;
-
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use plugin_client::{PluginOptions, PluginProcess};
-use support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, elf};
+use crate::support::plugin_client::{PluginOptions, PluginProcess};
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, elf};
 use terraform_provider_cognito::proto::tfplugin6::get_provider_schema;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cognito");

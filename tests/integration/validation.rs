@@ -4,10 +4,8 @@
 //! Every configuration here names a user pool that does not exist and the tests create nothing: the proxy's
 //! request log must stay empty, which proves the rules run before, and instead of, any AWS call.
 
-mod support;
-
-use support::tf_diagnostics::{self, Severity, TfDiagnostic, line_of};
-use support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, TfOutput};
+use crate::support::tf_diagnostics::{self, Severity, TfDiagnostic, line_of};
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, TfOutput};
 
 /// Two clients, each breaking rules of several families. Every commented line is the one an error must point at.
 const INVALID: &str = r#"

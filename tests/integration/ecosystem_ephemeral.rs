@@ -6,11 +6,9 @@
 //! shared AWS config file of the run defines a profile of that name and no environment credentials are set, so
 //! that provider can only sign its requests if it received the secret verbatim.
 
-mod support;
-
 use std::path::Path;
 
-use support::{LocalCognito, Terraform, TfOutput};
+use crate::support::{LocalCognito, Terraform, TfOutput};
 
 fn succeeded(what: &str, output: TfOutput) -> TfOutput {
     assert!(output.success(), "terraform {what} failed: {output}");

@@ -3,12 +3,10 @@
 //! renamed to `cognito_user_pool_client` with a `moved` block. MoveResourceState carries the state over, the plan
 //! neither replaces nor changes the client, and apply keeps its ID and secret.
 
-mod support;
-
+use crate::support::terraform::{cli_config_text, provider_binary_dir};
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, PROVIDER_SOURCE, Terraform, TfOutput};
 use aws_sdk_cognitoidentityprovider::types::{OAuthFlowType, TimeUnitsType, TokenValidityUnitsType};
 use serde_json::{Value, json};
-use support::terraform::{cli_config_text, provider_binary_dir};
-use support::{LocalCognito, PROVIDER_PREAMBLE, PROVIDER_SOURCE, Terraform, TfOutput};
 
 const AWS_PROVIDER: &str = r#"provider["registry.terraform.io/hashicorp/aws"]"#;
 

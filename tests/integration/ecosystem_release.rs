@@ -6,11 +6,10 @@
 //! `scripts/test` builds the static binary on Linux, which the script packages as it is; it refuses a binary that
 //! needs shared libraries unless told `--allow-dynamic` (a plain `cargo test` build).
 
-#[path = "support/elf.rs"]
-mod elf;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use crate::support::elf;
 
 const VERSION: &str = "0.1.0";
 const HOST_PATH: &str = "example.com/acme/cognito";

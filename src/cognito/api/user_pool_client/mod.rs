@@ -1,0 +1,197 @@
+//! The app-client facade: [`UserPoolClients`], typed calls over the generic [`Stack`], and the backend trait
+//! ([`UserPoolClientCalls`]) that the AWS SDK ([`super::SdkCognito`]) and the in-memory Cognito
+//! ([`super::FakeCognito`]) implement, one attempt per call.
+//!
+//! The facade says what each call is ([`Operation`] and [`Scope`]) and leaves pacing, retries and stop handling
+//! to the stack. Creates go through adoption ([`super::adopt`]), which is the only layer that knows that a create
+//! whose answer was lost may still have made a client.
+
+pub mod mapping;
+mod sdk;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::adopt::Adopter;
+use super::{ApiError, Category, Effect, ErrorKind, Operation, Scope, Stack};
+use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+
+impl Operation {
+    pub const DESCRIBE_CLIENT: Operation = Operation {
+        name: "DescribeUserPoolClient",
+        category: Category::UserPoolClientRead,
+        effect: Effect::Read,
+    };
+    pub const CREATE_CLIENT: Operation = Operation {
+        name: "CreateUserPoolClient",
+        category: Category::UserPoolClientUpdate,
+        effect: Effect::Create,
+    };
+    pub const UPDATE_CLIENT: Operation = Operation {
+        name: "UpdateUserPoolClient",
+        category: Category::UserPoolClientUpdate,
+        effect: Effect::Write,
+    };
+    pub const DELETE_CLIENT: Operation = Operation {
+        name: "DeleteUserPoolClient",
+        category: Category::UserPoolClientUpdate,
+        effect: Effect::Write,
+    };
+    pub const LIST_CLIENTS: Operation = Operation {
+        name: "ListUserPoolClients",
+        category: Category::UserPoolClientRead,
+        effect: Effect::Read,
+    };
+}
+
+/// One app client as ListUserPoolClients reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSummary {
+    pub client_id: String,
+    pub name: String,
+}
+
+/// One page of ListUserPoolClients.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientPage {
+    pub clients: Vec<ClientSummary>,
+    /// Where the next page starts; `None` after the last page.
+    pub next_token: Option<String>,
+}
+
+/// The app-client calls, one request each, in the provider's own types ([`ClientSettings`], [`RemoteClient`]).
+#[async_trait]
+pub trait UserPoolClientCalls: Send + Sync {
+    /// DescribeUserPoolClient. `Ok(None)` when Cognito says ResourceNotFoundException: the client or its user pool
+    /// is gone.
+    async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError>;
+
+    /// CreateUserPoolClient with every member of `settings`. `generate_secret` makes a confidential client; it
+    /// cannot be changed later.
+    async fn create(
+        &self,
+        user_pool_id: &str,
+        settings: &ClientSettings,
+        generate_secret: bool,
+    ) -> Result<RemoteClient, ApiError>;
+
+    /// UpdateUserPoolClient with every member of `settings`: the client's whole configuration is replaced.
+    async fn update(
+        &self,
+        user_pool_id: &str,
+        client_id: &str,
+        settings: &ClientSettings,
+    ) -> Result<RemoteClient, ApiError>;
+
+    /// DeleteUserPoolClient. A client (or pool) that is already gone counts as deleted.
+    async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError>;
+
+    /// One page of ListUserPoolClients, from `next_token` (the first page when `None`).
+    async fn list_page(&self, user_pool_id: &str, next_token: Option<&str>) -> Result<ClientPage, ApiError>;
+}
+
+/// The app-client calls the resource, data sources and ephemeral secret make: each through the [`Stack`], creates
+/// through adoption as well.
+pub struct UserPoolClients {
+    calls: Arc<dyn UserPoolClientCalls>,
+    stack: Arc<Stack>,
+    adopter: Adopter,
+}
+
+impl UserPoolClients {
+    /// `max_create_requests` (at least 1) bounds how often one create is sent when each earlier request was found
+    /// to have made nothing.
+    pub fn new(calls: Arc<dyn UserPoolClientCalls>, stack: Arc<Stack>, max_create_requests: u32) -> UserPoolClients {
+        UserPoolClients {
+            calls,
+            stack,
+            adopter: Adopter::new(max_create_requests),
+        }
+    }
+
+    pub async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
+        let scope = Scope::client(user_pool_id, client_id);
+        self.stack
+            .call(Operation::DESCRIBE_CLIENT, &scope, || {
+                self.calls.describe(user_pool_id, client_id)
+            })
+            .await
+    }
+
+    /// CreateUserPoolClient, adopting the client a request whose answer was lost made rather than making another.
+    pub async fn create(
+        &self,
+        user_pool_id: &str,
+        settings: &ClientSettings,
+        generate_secret: bool,
+    ) -> Result<RemoteClient, ApiError> {
+        self.adopter.create(self, user_pool_id, settings, generate_secret).await
+    }
+
+    /// One create request through the stack, without adoption.
+    pub(super) async fn create_once(
+        &self,
+        user_pool_id: &str,
+        settings: &ClientSettings,
+        generate_secret: bool,
+    ) -> Result<RemoteClient, ApiError> {
+        self.stack
+            .call(Operation::CREATE_CLIENT, &Scope::pool(user_pool_id), || {
+                self.calls.create(user_pool_id, settings, generate_secret)
+            })
+            .await
+    }
+
+    pub async fn update(
+        &self,
+        user_pool_id: &str,
+        client_id: &str,
+        settings: &ClientSettings,
+    ) -> Result<RemoteClient, ApiError> {
+        let scope = Scope::client(user_pool_id, client_id);
+        self.stack
+            .call(Operation::UPDATE_CLIENT, &scope, || {
+                self.calls.update(user_pool_id, client_id, settings)
+            })
+            .await
+    }
+
+    pub async fn delete(&self, user_pool_id: &str, client_id: &str) -> Result<(), ApiError> {
+        let scope = Scope::client(user_pool_id, client_id);
+        self.stack
+            .call(Operation::DELETE_CLIENT, &scope, || {
+                self.calls.delete(user_pool_id, client_id)
+            })
+            .await
+    }
+
+    /// ListUserPoolClients, every page; each page is one call through the stack.
+    pub async fn list(&self, user_pool_id: &str) -> Result<Vec<ClientSummary>, ApiError> {
+        let scope = Scope::pool(user_pool_id);
+        let mut clients = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let page = self
+                .stack
+                .call(Operation::LIST_CLIENTS, &scope, || {
+                    self.calls.list_page(user_pool_id, next_token.as_deref())
+                })
+                .await?;
+            clients.extend(page.clients);
+            // A page may be empty and still carry a token: only an absent token ends the listing.
+            match page.next_token {
+                None => return Ok(clients),
+                Some(token) if next_token.as_deref() == Some(token.as_str()) => {
+                    return Err(ApiError::new(
+                        Operation::LIST_CLIENTS,
+                        scope,
+                        ErrorKind::Other,
+                        "Cognito returned the same NextToken twice; the listing does not advance",
+                    ));
+                }
+                Some(token) => next_token = Some(token),
+            }
+        }
+    }
+}

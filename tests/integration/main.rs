@@ -1,0 +1,36 @@
+//! The integration tests: one test binary (as ripgrep's `tests/` is), so the AWS SDK, tonic and the test support are
+//! compiled and linked once rather than once per file, and every test shares one harness and one thread pool.
+//!
+//! Each module is one subject; filter by its name, e.g. `cargo test --test integration user_pool_client::`.
+//!
+//! - Codec and framework, in process: [`codec_properties`], [`framework_rpcs`], [`rpc_hostile_input`].
+//! - The provider binary as Terraform starts it: [`protocol`], [`terraform_debug`], [`terraform_provider`].
+//! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`exactness`],
+//!   [`validation`], [`reliability`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
+//!   [`ecosystem_migration`].
+//! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
+//! - The test harness itself: [`local_stack`], [`local_stack_secrets`], [`terraform_harness`].
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod codec_properties;
+mod ecosystem_data_sources;
+mod ecosystem_docs;
+mod ecosystem_ephemeral;
+mod ecosystem_migration;
+mod ecosystem_release;
+mod exactness;
+mod framework_rpcs;
+mod local_stack;
+mod local_stack_secrets;
+mod portable;
+mod protocol;
+mod reliability;
+mod rpc_hostile_input;
+mod security;
+mod terraform_debug;
+mod terraform_harness;
+mod terraform_provider;
+mod user_pool_client;
+mod validation;
