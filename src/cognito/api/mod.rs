@@ -7,7 +7,8 @@
 //!   ends every wait when Terraform stops the provider. It knows a call only by its [`Operation`] (name, quota
 //!   [`Category`], [`Effect`]) and [`Scope`] (pool, client, secret, branding).
 //! - Facades, one per resource, in the provider's own types so that resources never touch SDK types:
-//!   [`UserPoolClients`] (describe, create, update, delete, list app clients). Each declares its operations and
+//!   [`UserPoolClients`] (describe, create, update, delete, list app clients) and [`ClientSecrets`] (add, list and
+//!   delete an app client's secrets). Each declares its operations and
 //!   runs one backend request per attempt through the stack. Creates of app clients also go through adoption
 //!   (`adopt`): a create whose answer was lost is looked for rather than repeated.
 //! - Backends, one request per call: [`SdkCognito`], the AWS SDK (every request carries the complete
@@ -18,6 +19,7 @@
 //! Adding an operation touches its facade, its SDK mapping and the fake; nothing in retry or pacing.
 
 mod adopt;
+mod client_secret;
 mod error;
 mod fake;
 mod operation;
@@ -31,8 +33,9 @@ mod user_pool_client;
 use std::sync::Arc;
 
 pub use adopt::{Adoption, DEFAULT_MAX_CREATE_REQUESTS, decide as decide_adoption, may_have_created};
+pub use client_secret::{ClientSecretCalls, ClientSecrets, Deleted, SecretPage};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
-pub use fake::{FakeCognito, RecordedRequest};
+pub use fake::{DescribeAfterRotation, FakeCognito, RecordedRequest};
 pub use operation::{Category, Effect, Operation, Scope};
 pub use pacing::{Pacer, PacingPolicy, Stopped};
 pub use retry::RetryPolicy;
@@ -45,14 +48,15 @@ pub use user_pool_client::mapping::{
 pub use user_pool_client::{ClientPage, ClientSummary, UserPoolClientCalls, UserPoolClients};
 
 /// Every call a backend can make: what [`Cognito`] is built on.
-pub trait Backend: UserPoolClientCalls + 'static {}
+pub trait Backend: UserPoolClientCalls + ClientSecretCalls + 'static {}
 
-impl<B: UserPoolClientCalls + 'static> Backend for B {}
+impl<B: UserPoolClientCalls + ClientSecretCalls + 'static> Backend for B {}
 
 /// The facades of one provider configuration, sharing one [`Stack`] (and so one pacer: the quotas are per pool and
 /// per account, not per resource).
 pub struct Cognito {
     clients: UserPoolClients,
+    secrets: ClientSecrets,
 }
 
 impl Cognito {
@@ -61,7 +65,8 @@ impl Cognito {
     pub fn new<B: Backend>(backend: Arc<B>, stack: Stack, max_create_requests: u32) -> Cognito {
         let stack = Arc::new(stack);
         Cognito {
-            clients: UserPoolClients::new(backend, stack, max_create_requests),
+            clients: UserPoolClients::new(backend.clone(), stack.clone(), max_create_requests),
+            secrets: ClientSecrets::new(backend, stack),
         }
     }
 
@@ -74,6 +79,11 @@ impl Cognito {
     /// App clients.
     pub fn clients(&self) -> &UserPoolClients {
         &self.clients
+    }
+
+    /// App clients' secrets.
+    pub fn secrets(&self) -> &ClientSecrets {
+        &self.secrets
     }
 }
 

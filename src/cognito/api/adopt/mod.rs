@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::OnceCell;
 
 use super::{ApiError, ClientSummary, Effect, ErrorKind, UserPoolClients};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient};
 
 /// How often one create is sent at most by default, when each earlier request was found not to have made a client.
 pub const DEFAULT_MAX_CREATE_REQUESTS: u32 = 3;
@@ -226,14 +226,14 @@ impl Adopter {
         clients: &UserPoolClients,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: &InitialSecret,
     ) -> Result<RemoteClient, ApiError> {
         let baseline = self.baseline(clients, user_pool_id).await;
         let in_flight = InFlight::enter(&self.in_flight, (user_pool_id.to_string(), settings.name.clone()));
         let mut requests = 0;
         loop {
             requests += 1;
-            let error = match clients.create_once(user_pool_id, settings, generate_secret).await {
+            let error = match clients.create_once(user_pool_id, settings, secret).await {
                 Ok(client) => {
                     self.remember(&client);
                     return Ok(client);

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::*;
 use crate::cognito::api::{FakeCognito, Stack, TestClients};
-use crate::cognito::user_pool_client::model::ClientSettings;
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret};
 
 const POOL: &str = "us-east-1_pool";
 const OTHER_POOL: &str = "us-east-1_other";
@@ -42,7 +42,9 @@ async fn create_concurrently(api: &Arc<TestClients>, pool: &'static str, count: 
             let api = Arc::clone(api);
             tokio::spawn(async move {
                 let settings = ClientSettings::with_defaults(format!("app-{index}"));
-                api.create_once(pool, &settings, false).await.expect("create");
+                api.create_once(pool, &settings, &InitialSecret::None)
+                    .await
+                    .expect("create");
                 Instant::now()
             })
         })
@@ -211,9 +213,12 @@ async fn a_throttled_answer_slows_the_next_call_down() {
     let api = paced(fake, pacer(5.0, 15.0, 15.0), StopSignal::new());
     let start = Instant::now();
     let settings = ClientSettings::with_defaults("app");
-    let error = api.create_once(POOL, &settings, false).await.unwrap_err();
+    let error = api
+        .create_once(POOL, &settings, &InitialSecret::None)
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Throttled);
-    api.create_once(POOL, &settings, false).await.unwrap();
+    api.create_once(POOL, &settings, &InitialSecret::None).await.unwrap();
     assert_eq!(
         Instant::now() - start,
         millis(400),
@@ -227,13 +232,13 @@ async fn stopping_ends_a_wait_at_once_without_sending() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     let api = paced(fake, pacer(0.1, 15.0, 15.0), StopSignal::from(stop.clone()));
     let settings = ClientSettings::with_defaults("app");
-    api.create_once(POOL, &settings, false).await.unwrap();
+    api.create_once(POOL, &settings, &InitialSecret::None).await.unwrap();
 
     let start = Instant::now();
     let waiting = {
         let api = Arc::clone(&api);
         let settings = settings.clone();
-        tokio::spawn(async move { api.create_once(POOL, &settings, false).await })
+        tokio::spawn(async move { api.create_once(POOL, &settings, &InitialSecret::None).await })
     };
     tokio::time::sleep(millis(500)).await;
     stop.cancel();

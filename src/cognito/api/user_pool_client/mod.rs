@@ -15,7 +15,7 @@ use async_trait::async_trait;
 
 use super::adopt::Adopter;
 use super::{ApiError, Category, Effect, ErrorKind, Operation, Scope, Stack};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient};
 
 impl Operation {
     pub const DESCRIBE_CLIENT: Operation = Operation {
@@ -67,13 +67,13 @@ pub trait UserPoolClientCalls: Send + Sync {
     /// is gone.
     async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError>;
 
-    /// CreateUserPoolClient with every member of `settings`. `generate_secret` makes a confidential client; it
-    /// cannot be changed later.
+    /// CreateUserPoolClient with every member of `settings`. A `secret` (generated or custom) makes a confidential
+    /// client; that cannot be changed later.
     async fn create(
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: &InitialSecret,
     ) -> Result<RemoteClient, ApiError>;
 
     /// UpdateUserPoolClient with every member of `settings`: the client's whole configuration is replaced.
@@ -124,9 +124,9 @@ impl UserPoolClients {
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: impl Into<InitialSecret>,
     ) -> Result<RemoteClient, ApiError> {
-        self.adopter.create(self, user_pool_id, settings, generate_secret).await
+        self.adopter.create(self, user_pool_id, settings, &secret.into()).await
     }
 
     /// One create request through the stack, without adoption.
@@ -134,11 +134,11 @@ impl UserPoolClients {
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: &InitialSecret,
     ) -> Result<RemoteClient, ApiError> {
         self.stack
             .call(Operation::CREATE_CLIENT, &Scope::pool(user_pool_id), || {
-                self.calls.create(user_pool_id, settings, generate_secret)
+                self.calls.create(user_pool_id, settings, secret)
             })
             .await
     }
