@@ -13,6 +13,7 @@ use crate::cognito::ApiSource;
 use crate::cognito::user_pool_client::UserPoolClientResource;
 use crate::cognito::user_pool_client::data_sources::{UserPoolClientDataSource, UserPoolClientsDataSource};
 use crate::cognito::user_pool_client::ephemeral_secret::UserPoolClientSecret;
+use crate::cognito::user_pool_client_secret::UserPoolClientSecretResource;
 use crate::tf::diagnostics::Diagnostics;
 use crate::tf::resource::{Context, DataSource, EphemeralResource, Provider, Resource};
 use crate::tf::schema::Schema;
@@ -36,7 +37,10 @@ impl Default for CognitoProvider {
         let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
         CognitoProvider {
             schema: schema::schema(),
-            resources: vec![Arc::new(UserPoolClientResource::new(apis.clone()))],
+            resources: vec![
+                Arc::new(UserPoolClientResource::new(apis.clone())),
+                Arc::new(UserPoolClientSecretResource::new(apis.clone())),
+            ],
             data_sources: vec![
                 Arc::new(UserPoolClientDataSource::new(apis.clone())),
                 Arc::new(UserPoolClientsDataSource::new(apis.clone())),
