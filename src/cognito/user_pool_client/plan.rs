@@ -12,9 +12,10 @@ use crate::tf::diagnostics::AttributePath;
 use crate::tf::value::Value;
 
 /// Attributes only the provider sets; everything else is the client's configuration.
-const COMPUTED_ONLY: [&str; 4] = [
+const COMPUTED_ONLY: [&str; 5] = [
     attr::ID,
     attr::CLIENT_SECRET,
+    attr::INITIAL_SECRET_ID,
     attr::CREATION_DATE,
     attr::LAST_MODIFIED_DATE,
 ];
@@ -114,6 +115,11 @@ pub fn plan(prior: &Value, config: &Value) -> Value {
         planned.insert(attr::CLIENT_SECRET.to_string(), secret);
         planned.insert(attr::CREATION_DATE.to_string(), Value::unknown());
         planned.insert(attr::LAST_MODIFIED_DATE.to_string(), Value::unknown());
+        let initial_secret = match planned.get(attr::GENERATE_SECRET) {
+            Some(Value::Bool(false)) => Value::Null,
+            _ => Value::unknown(),
+        };
+        planned.insert(attr::INITIAL_SECRET_ID.to_string(), initial_secret);
         return Value::Object(planned);
     }
 
@@ -125,21 +131,24 @@ pub fn plan(prior: &Value, config: &Value) -> Value {
         planned.insert(attr::LAST_MODIFIED_DATE.to_string(), Value::unknown());
         // A new secret exists only after a replacement, which Terraform plans from a null prior.
     }
-    planned.insert(
-        attr::CLIENT_SECRET.to_string(),
-        plan_secret(&planned, get(prior, attr::CLIENT_SECRET)),
-    );
+    planned.insert(attr::CLIENT_SECRET.to_string(), plan_secret(&planned, prior));
     Value::Object(planned)
 }
 
 /// The secret of an existing client as `client_secret_in_state` asks: dropped when false, the prior one when
 /// true, and unknown (read back at apply) when the prior state did not hold it but a secret exists.
-fn plan_secret(planned: &BTreeMap<String, Value>, prior_secret: &Value) -> Value {
+///
+/// A prior state that kept the secret keeps what it holds, null included: after a rotation Cognito may report no
+/// secret at all, and that must not plan a change on every run.
+fn plan_secret(planned: &BTreeMap<String, Value>, prior: &Value) -> Value {
     let in_state = planned.get(attr::CLIENT_SECRET_IN_STATE).unwrap_or(&Value::Null);
     let has_secret = planned.get(attr::GENERATE_SECRET).unwrap_or(&Value::Null);
+    let prior_secret = get(prior, attr::CLIENT_SECRET);
     match (in_state, has_secret) {
         (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Null,
-        (Value::Bool(true), Value::Bool(true)) if !prior_secret.is_null() => prior_secret.clone(),
+        (Value::Bool(true), Value::Bool(true)) if !prior_secret.is_null() || super::state::secret_in_state(prior) => {
+            prior_secret.clone()
+        }
         _ => Value::unknown(),
     }
 }

@@ -93,6 +93,8 @@ pub fn state_from_remote(remote: &RemoteClient, prior: &Value) -> Value {
         attr::SUPPORTED_IDENTITY_PROVIDERS,
         string_set(&settings.supported_identity_providers),
     );
+    put(attr::INITIAL_SECRET_ID, get(prior, attr::INITIAL_SECRET_ID).clone());
+    put(attr::CLIENT_SECRET_WO, Value::Null);
     put(attr::CREATION_DATE, optional_string(&remote.creation_date));
     put(attr::LAST_MODIFIED_DATE, optional_string(&remote.last_modified_date));
 
