@@ -5,7 +5,7 @@
 //!
 //! - Codec and framework, in process: [`codec_properties`], [`framework_rpcs`], [`rpc_hostile_input`].
 //! - The provider binary as Terraform starts it: [`protocol`], [`terraform_debug`], [`terraform_provider`].
-//! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`exactness`],
+//! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`client_secrets`], [`exactness`],
 //!   [`validation`], [`reliability`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
 //!   [`ecosystem_migration`].
 //! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
@@ -14,6 +14,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod client_secrets;
 mod codec_properties;
 mod ecosystem_data_sources;
 mod ecosystem_docs;

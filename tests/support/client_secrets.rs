@@ -17,8 +17,6 @@ pub enum DescribeAfterRotation {
 }
 
 impl DescribeAfterRotation {
-    pub const BOTH: [DescribeAfterRotation; 2] = [DescribeAfterRotation::Newest, DescribeAfterRotation::None];
-
     fn name(self) -> &'static str {
         match self {
             DescribeAfterRotation::Newest => "newest",
@@ -87,4 +85,34 @@ impl LocalCognito {
         secrets.sort_by(|a, b| a.client_secret_create_date.total_cmp(&b.client_secret_create_date));
         secrets
     }
+}
+
+/// Every byte a saved plan file holds: the file as it is, then each of its zip entries uncompressed (Terraform
+/// deflates them, so a value inside would not show in the raw bytes). Read with the test venv's Python, which the
+/// local Cognito needs anyway.
+pub fn plan_file_contents(path: &std::path::Path) -> Vec<u8> {
+    let python = super::local_cognito::repo_root().join(".venv/bin/python");
+    let script = "import sys, zipfile\n\
+                  out = sys.stdout.buffer\n\
+                  out.write(open(sys.argv[1], 'rb').read())\n\
+                  for name in zipfile.ZipFile(sys.argv[1]).namelist():\n    \
+                      out.write(zipfile.ZipFile(sys.argv[1]).read(name))\n";
+    let output = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(path)
+        .output()
+        .expect("run the venv's python");
+    assert!(
+        output.status.success(),
+        "could not read the plan file {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// Whether `haystack` contains `needle` as bytes.
+pub fn contains_bytes(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle.as_bytes())
 }

@@ -57,6 +57,9 @@ pub struct RecordedRequest {
     pub fault: Option<String>,
     /// When the proxy received it, in epoch seconds.
     pub timestamp: f64,
+    /// The JSON answer the proxy gave (null when it gave none, or not JSON).
+    #[serde(default)]
+    pub response: serde_json::Value,
 }
 
 #[derive(Deserialize)]
