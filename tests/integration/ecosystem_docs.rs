@@ -65,6 +65,7 @@ fn docs_cover_every_type_with_examples() {
             "ephemeral-resources/user_pool_client_secret.md",
             "index.md",
             "resources/user_pool_client.md",
+            "resources/user_pool_client_secret.md",
         ]
     );
     for page in &pages {
@@ -78,6 +79,9 @@ fn docs_cover_every_type_with_examples() {
     let resource = &pages[4].content;
     assert!(resource.contains("## Import") && resource.contains("terraform import cognito_user_pool_client."));
     assert!(resource.contains("- `client_secret` (String, Sensitive)"), "{resource}");
+    let secret = &pages[5].content;
+    assert!(secret.contains("terraform import cognito_user_pool_client_secret."), "{secret}");
+    assert!(secret.contains("- `client_secret_wo` (String, Sensitive, Write-only)"), "{secret}");
 }
 
 #[test]
