@@ -10,7 +10,12 @@
 //!   medians of [`PLAN_RUNS`];
 //! - against the local Cognito stack (moto behind the proxy of tests/support/local_cognito.py): apply, refresh plan
 //!   and destroy of 200 clients (medians of [`STACK_RUNS`]), and the quota-bound apply of 100 clients in one pool
-//!   with the proxy's per-operation-per-pool limit of 5 requests per second, next to its floor of 100 / 5 s;
+//!   with the proxy's per-operation-per-pool limit of 5 requests per second: the sustained rate of its creates, and
+//!   its wall time against 1.10 × the 20 s floor with none refused;
+//! - concurrent applies into one pool behind the same limit: 3 and 6 runs of [`CONCURRENT_CLIENTS`] clients each,
+//!   with the shared rate limiter and without it (as runs on separate machines): how many succeed, wall time
+//!   against the floor of all creates at 5/s, and refusals as a share of the requests sent; next to Terraform's own
+//!   start-up (an apply with nothing to do);
 //! - the criterion medians of `benches/codec.rs` and `benches/planning.rs` (planning and validation), read from criterion's output directory
 //!   (`$CRITERION_HOME`) when those benchmarks have run (`scripts/bench` runs them first).
 //!
@@ -49,6 +54,8 @@ const STACK_CLIENTS: usize = 200;
 /// The quota-bound apply: clients in one pool, and the pool's quota per operation.
 const QUOTA_CLIENTS: usize = 100;
 const QUOTA_PER_SECOND: usize = 5;
+/// Clients per run in the concurrent applies.
+const CONCURRENT_CLIENTS: usize = 15;
 /// The user pool of the plan-only workspaces (no request is made).
 const PLAN_POOL: &str = "eu-west-1_AbCdEfGhI";
 /// Any endpoint will do where the provider makes no AWS call (plans without refresh); nothing listens here.
@@ -166,17 +173,27 @@ fn run() -> Result<(), SuiteError> {
 
     progress("peak RSS while planning 500 clients");
     let workspace = Workspace::new(&binary, UNUSED_ENDPOINT, &cognito_clients_config(500, PLAN_POOL))?;
-    let peak_kib = workspace.peak_provider_memory(&["plan", "-refresh=false"])?;
-    table.row(
-        "RSS peak (VmHWM) planning 500 clients",
-        megabytes(peak_kib),
-        "≤ 30 MB",
-        verdict(peak_kib as f64 * 1024.0 <= 30e6),
-    );
+    let figure = "RSS peak (VmHWM) planning 500 clients";
+    match workspace.peak_provider_memory(&["plan", "-refresh=false"])? {
+        Some(peak_kib) => table.row(
+            figure,
+            megabytes(peak_kib),
+            "≤ 30 MB",
+            verdict(peak_kib as f64 * 1024.0 <= 30e6),
+        ),
+        // Nothing sampled is no measurement: 0 MB would read as a target met.
+        None => table.row(
+            figure,
+            "not measured: no provider process was sampled".to_owned(),
+            "≤ 30 MB",
+            Verdict::Miss,
+        ),
+    }
 
     plan_comparison(&mut table, &binary)?;
     stack_cycles(&mut table, &runtime, &binary)?;
     quota_bound_apply(&mut table, &runtime, &binary)?;
+    concurrent_applies(&mut table, &runtime, &binary)?;
     criterion_figures(&mut table);
 
     table.print();
@@ -269,8 +286,12 @@ fn stack_cycles(table: &mut Table, runtime: &tokio::runtime::Runtime, binary: &P
     Ok(())
 }
 
-/// [`QUOTA_CLIENTS`] creates in one pool whose CreateUserPoolClient quota is [`QUOTA_PER_SECOND`]: the floor is
-/// `QUOTA_CLIENTS / QUOTA_PER_SECOND` seconds, and the target 1.10 times that.
+/// [`QUOTA_CLIENTS`] creates in one pool whose CreateUserPoolClient quota is [`QUOTA_PER_SECOND`].
+///
+/// The figure is the sustained rate of accepted creates, against the quota: the proxy's bucket starts full, so the
+/// first [`QUOTA_PER_SECOND`] creates pass at once and say nothing about pacing; the rate is taken over the creates
+/// after that burst, from the proxy's arrival times. The target is 90 % of the quota. The wall time is reported
+/// next to it, for information.
 fn quota_bound_apply(table: &mut Table, runtime: &tokio::runtime::Runtime, binary: &Path) -> Result<(), SuiteError> {
     progress(&format!(
         "quota-bound apply: {QUOTA_CLIENTS} clients in one pool at {QUOTA_PER_SECOND} requests/s"
@@ -279,40 +300,179 @@ fn quota_bound_apply(table: &mut Table, runtime: &tokio::runtime::Runtime, binar
     let pool = runtime.block_on(stack.create_user_pool("bench-quota"));
     stack.set_faults(serde_json::json!({ "rate_limit_per_second": QUOTA_PER_SECOND }));
     let workspace = Workspace::new(binary, stack.endpoint(), &cognito_clients_config(QUOTA_CLIENTS, &pool))?;
-    let floor = Duration::from_secs((QUOTA_CLIENTS / QUOTA_PER_SECOND) as u64);
-    let target = floor.mul_f64(1.10);
     let outcome = workspace.timed(&["apply", "-auto-approve"]);
-    let requests = stack.requests();
-    let refused = requests
+    let creates = stack.requests_for("CreateUserPoolClient");
+    let refused = creates
         .iter()
         .filter(|request| request.fault.as_deref() == Some("rate_limit"))
         .count();
+    let accepted: Vec<f64> = creates
+        .iter()
+        .filter(|request| request.status == 200)
+        .map(|request| request.timestamp)
+        .collect();
     let name = format!("quota-bound apply, {QUOTA_CLIENTS} clients at {QUOTA_PER_SECOND}/s");
-    let target_text = format!("≤ {} s (1.10 × {} s)", seconds(target), floor.as_secs());
-    match outcome {
-        Ok(time) => table.row(
+    let quota = QUOTA_PER_SECOND as f64;
+    let target = format!("sustained ≥ {:.1}/s (0.9 × quota)", 0.9 * quota);
+    let counts = format!("{} create requests, {refused} refused by the quota", creates.len());
+    let time = match outcome {
+        Ok(time) => time,
+        Err(SuiteError::Terraform { status, .. }) => {
+            table.row(
+                &name,
+                format!("apply failed ({status}); {counts}"),
+                &target,
+                Verdict::Miss,
+            );
+            return Ok(());
+        }
+        Err(other) => return Err(other),
+    };
+    match sustained_rate(&accepted, QUOTA_PER_SECOND) {
+        Some(rate) => table.row(
             &name,
-            format!(
-                "{} s = {:.2}× floor; {} requests, {refused} refused by the quota",
-                seconds(time),
-                time.as_secs_f64() / floor.as_secs_f64(),
-                requests.len()
-            ),
-            &target_text,
-            verdict(time <= target),
+            format!("{rate:.2}/s sustained; {counts}"),
+            &target,
+            verdict(rate >= 0.9 * quota),
         ),
-        Err(SuiteError::Terraform { status, .. }) => table.row(
+        None => table.row(
             &name,
             format!(
-                "apply failed ({status}); {} requests, {refused} refused by the quota",
-                requests.len()
+                "not measured: {} creates accepted, too few past the first burst; {counts}",
+                accepted.len()
             ),
-            &target_text,
+            &target,
             Verdict::Miss,
         ),
-        Err(other) => return Err(other),
+    }
+    let floor = Duration::from_secs((QUOTA_CLIENTS / QUOTA_PER_SECOND) as u64);
+    table.row(
+        "  same, wall time of the apply",
+        format!("{} s, {refused} refused", seconds(time)),
+        &format!(
+            "≤ {} s (1.10 × {} s), none refused",
+            seconds(floor.mul_f64(1.1)),
+            seconds(floor)
+        ),
+        verdict(time <= floor.mul_f64(1.1) && refused == 0),
+    );
+    Ok(())
+}
+
+/// 3 and 6 runs of [`CONCURRENT_CLIENTS`] clients each, applied at once into one pool whose quota per operation
+/// is [`QUOTA_PER_SECOND`], with the shared rate limiter (the default) and without it. The floor is all the runs'
+/// creates at the quota; the targets: every run succeeds, and with three runs sharing the limiter, wall time within
+/// 1.5 × the floor plus Terraform's own start-up, and at most 5 % of the requests refused.
+fn concurrent_applies(table: &mut Table, runtime: &tokio::runtime::Runtime, binary: &Path) -> Result<(), SuiteError> {
+    progress("Terraform start-up: an apply with nothing to do");
+    let idle = Workspace::new(binary, UNUSED_ENDPOINT, PROVIDER_PREAMBLE)?;
+    let startup = median(
+        (0..3)
+            .map(|_| idle.timed(&["apply", "-auto-approve"]))
+            .collect::<Result<_, _>>()?,
+    )
+    .unwrap_or_default();
+    table.row(
+        "terraform start-up (apply with nothing to do)",
+        format!("{} s", seconds(startup)),
+        "-",
+        Verdict::Info,
+    );
+    for runs in [3, 6] {
+        for shared in [true, false] {
+            let limiter = if shared { "shared limiter" } else { "limiter off" };
+            progress(&format!(
+                "{runs} concurrent applies of {CONCURRENT_CLIENTS} clients into one pool, {limiter}"
+            ));
+            let stack = LocalCognito::try_start()?;
+            let pool = runtime.block_on(stack.create_user_pool("bench-concurrent"));
+            stack.set_faults(serde_json::json!({ "rate_limit_per_second": QUOTA_PER_SECOND }));
+            let workspaces = (0..runs)
+                .map(|run| {
+                    Workspace::new(
+                        binary,
+                        stack.endpoint(),
+                        &concurrent_config(&pool, &format!("run{run}"), shared),
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let started = Instant::now();
+            let succeeded = std::thread::scope(|scope| {
+                let applies: Vec<_> = workspaces
+                    .iter()
+                    .map(|workspace| scope.spawn(|| workspace.timed(&["apply", "-auto-approve"]).is_ok()))
+                    .collect();
+                applies
+                    .into_iter()
+                    .map(|apply| apply.join().unwrap_or(false))
+                    .filter(|succeeded| *succeeded)
+                    .count()
+            });
+            let wall = started.elapsed();
+            let requests = stack.requests();
+            let refused = requests
+                .iter()
+                .filter(|request| request.fault.as_deref() == Some("rate_limit"))
+                .count();
+            let share = 100.0 * refused as f64 / requests.len().max(1) as f64;
+            let floor = Duration::from_secs_f64((runs * CONCURRENT_CLIENTS) as f64 / QUOTA_PER_SECOND as f64);
+            let measured = format!(
+                "{succeeded}/{runs} succeeded; {} s (floor {} s); {refused} of {} requests refused ({share:.1} %)",
+                seconds(wall),
+                seconds(floor),
+                requests.len()
+            );
+            let name = format!("{runs} concurrent applies × {CONCURRENT_CLIENTS} clients, one pool, {limiter}");
+            if runs == 3 && shared {
+                let bound = floor.mul_f64(1.5) + startup;
+                table.row(
+                    &name,
+                    measured,
+                    &format!(
+                        "all succeed; ≤ {} s (1.5 × floor + start-up); ≤ 5 % refused",
+                        seconds(bound)
+                    ),
+                    verdict(succeeded == runs && wall <= bound && share <= 5.0),
+                );
+            } else {
+                table.row(&name, measured, "all succeed", verdict(succeeded == runs));
+            }
+        }
     }
     Ok(())
+}
+
+/// [`CONCURRENT_CLIENTS`] clients named `<prefix>-<index>` in `pool`; `shared` sets `shared_rate_limiter`.
+fn concurrent_config(pool: &str, prefix: &str, shared: bool) -> String {
+    format!(
+        r#"terraform {{
+  required_providers {{
+    cognito = {{ source = "example.com/acme/cognito" }}
+  }}
+}}
+
+provider "cognito" {{
+  shared_rate_limiter = {shared}
+}}
+
+resource "cognito_user_pool_client" "client" {{
+  count        = {CONCURRENT_CLIENTS}
+  user_pool_id = "{pool}"
+  name         = "{prefix}-${{count.index}}"
+}}
+"#
+    )
+}
+
+/// Requests per second over `arrivals` (epoch seconds) after the first `burst`, which a full bucket lets through
+/// at once; `None` without at least two arrivals after the burst, or when they share one instant.
+fn sustained_rate(arrivals: &[f64], burst: usize) -> Option<f64> {
+    let mut sorted = arrivals.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let paced = sorted.get(burst..)?;
+    let (first, last) = (paced.first()?, paced.last()?);
+    let span = last - first;
+    (paced.len() >= 2 && span > 0.0).then(|| (paced.len() - 1) as f64 / span)
 }
 
 /// The criterion medians `scripts/bench` produced just before this run.
@@ -417,8 +577,9 @@ impl Workspace {
     }
 
     /// Runs `terraform <args>` while sampling the peak resident memory (VmHWM) of every provider process it
-    /// starts; returns the largest, in KiB. Not timed: the sampling itself costs CPU.
-    fn peak_provider_memory(&self, args: &[&str]) -> Result<u64, SuiteError> {
+    /// starts; returns the largest, in KiB, or `None` when no provider process was ever sampled. Not timed: the
+    /// sampling itself costs CPU.
+    fn peak_provider_memory(&self, args: &[&str]) -> Result<Option<u64>, SuiteError> {
         let mut child = self
             .command(args)
             .stdout(Stdio::null())
@@ -450,7 +611,7 @@ impl Workspace {
                 output: stderr,
             });
         }
-        Ok(peaks.into_values().max().unwrap_or(0))
+        Ok(peaks.into_values().max())
     }
 }
 

@@ -79,9 +79,10 @@ fn main() -> ExitCode {
     };
     name_service::use_files_then_dns_in_static_builds();
 
-    // One thread: every RPC waits on Terraform, the AWS API or the quota pacer, and the CPU work per call (decoding,
-    // planning, encoding) is tens of microseconds. Worker threads would add their stacks to the resident memory and
-    // cross-thread wake-ups to every call, and Terraform itself is busy on the other cores.
+    // One I/O thread: every RPC waits on Terraform, the AWS API or the quota pacer, and the CPU work per call
+    // (decoding, planning, encoding) is usually tens of microseconds. A pool of worker threads would add stacks to
+    // the resident memory, and Terraform itself is busy on the other cores. Provider calls run on one more thread
+    // (`plugin::worker`), so that a rare huge request cannot hold up StopProvider and Shutdown.
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

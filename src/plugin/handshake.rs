@@ -137,7 +137,8 @@ pub fn reattach_instructions(provider_address: &str, pid: u32, address: &Address
     )
 }
 
-#[cfg(test)]
+// The tests use Unix sockets' paths and inotify.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

@@ -8,6 +8,7 @@ pub mod name_service;
 pub mod services;
 pub mod signals;
 pub mod tls;
+pub mod worker;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -52,6 +53,8 @@ pub enum ServeError {
     Address(#[from] handshake::UnrepresentableAddress),
     #[error("could not write the handshake: {0}")]
     Announce(std::io::Error),
+    #[error("could not start the provider's worker thread: {0}")]
+    Worker(std::io::Error),
     #[error("could not install signal handlers: {0}")]
     Signals(std::io::Error),
     #[error("gRPC server failed: {0}")]
@@ -86,11 +89,14 @@ pub async fn serve(provider: Arc<dyn Provider>, mode: Mode, settings: &ListenSet
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
 
+    let worker = worker::Worker::start().map_err(ServeError::Worker)?;
     let router = tonic::transport::Server::builder()
         .add_service(
-            ProviderGrpcServer::from_arc(provider_service.clone())
-                .max_decoding_message_size(MAX_MESSAGE_BYTES)
-                .max_encoding_message_size(MAX_MESSAGE_BYTES),
+            worker.serve(
+                ProviderGrpcServer::from_arc(provider_service.clone())
+                    .max_decoding_message_size(MAX_MESSAGE_BYTES)
+                    .max_encoding_message_size(MAX_MESSAGE_BYTES),
+            ),
         )
         .add_service(GrpcControllerServer::new(services::Controller {
             shutdown: shutdown.clone(),

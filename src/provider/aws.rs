@@ -17,7 +17,7 @@ use aws_sdk_cognitoidentityprovider as cognito_sdk;
 use tokio::sync::OnceCell;
 
 use crate::cognito::ApiSource;
-use crate::cognito::api::{Cognito, Pacer, SdkCognito, Stack, StopSignal};
+use crate::cognito::api::{Cognito, Pacer, QuotaOwner, Registry, SdkCognito, Stack, StopSignal};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 
 use super::schema::{DEFAULT_SESSION_NAME, attr};
@@ -72,15 +72,17 @@ impl AwsClients {
             .into());
         };
         let build = || async {
-            let client = build_client(&configured.settings).await?;
+            let (client, region) = build_client(&configured.settings).await?;
             // One pacer for every resource of the run: the quotas are per pool and per account, not per resource.
-            let pacer = Arc::new(Pacer::new(configured.settings.pacing));
+            let pacer = Arc::new(pacer(&configured.settings, region));
+            let endpoint = configured.settings.endpoint_url.as_deref().unwrap_or("aws");
             let retry = configured.settings.retry_policy();
             let stack = Stack::default()
                 .with_pacer(pacer)
                 .with_retry(retry)
                 .with_stop(self.stop.clone());
-            let cognito = Cognito::new(Arc::new(SdkCognito::new(&client)), stack, retry.max_attempts);
+            let sdk = Arc::new(SdkCognito::new(&client));
+            let cognito = Cognito::new(sdk, stack, retry.max_attempts, Registry::on_this_machine(endpoint));
             Ok::<Arc<Cognito>, Diagnostics>(Arc::new(cognito))
         };
         configured.api.get_or_try_init(build).await.cloned()
@@ -102,7 +104,43 @@ fn short_imds_client() -> aws_config::imds::Client {
         .build()
 }
 
-async fn build_client(settings: &ProviderSettings) -> Result<cognito_sdk::Client, Diagnostics> {
+/// The pacer the settings ask for: shared with the user's other runs on this machine unless `shared_rate_limiter`
+/// is off.
+fn pacer(settings: &ProviderSettings, region: aws_config::Region) -> Pacer {
+    if settings.pace_alone {
+        return Pacer::new(settings.pacing);
+    }
+    let owner = QuotaOwner {
+        endpoint: settings.endpoint_url.as_deref().unwrap_or("aws").to_string(),
+        region: region.to_string(),
+        account: quota_account(settings),
+    };
+    Pacer::shared_on_this_machine(settings.pacing, owner)
+}
+
+/// The account whose quotas the calls count against, as near as the configuration tells without asking AWS: the
+/// account of `assume_role`'s role, else `AWS_ACCOUNT_ID`, else the profile. Runs with different profiles of one
+/// account therefore share the per-pool rates (which need no account) but not the per-account ones.
+fn quota_account(settings: &ProviderSettings) -> String {
+    if let Some(account) = settings
+        .assume_role
+        .as_ref()
+        .and_then(|role| role.role_arn.split(':').nth(4))
+    {
+        return account.to_string();
+    }
+    if let Ok(account) = std::env::var("AWS_ACCOUNT_ID") {
+        return account;
+    }
+    let profile = settings
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".to_string());
+    format!("profile:{profile}")
+}
+
+async fn build_client(settings: &ProviderSettings) -> Result<(cognito_sdk::Client, aws_config::Region), Diagnostics> {
     let mut region_chain = RegionProviderChain::first_try(settings.region.clone().map(aws_config::Region::new))
         .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new());
     let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder();
@@ -163,5 +201,5 @@ async fn build_client(settings: &ProviderSettings) -> Result<cognito_sdk::Client
             .build();
     }
     tracing::debug!(region = %region, endpoint = ?settings.endpoint_url, "AWS configuration resolved");
-    Ok(cognito_sdk::Client::new(&sdk_config))
+    Ok((cognito_sdk::Client::new(&sdk_config), region))
 }

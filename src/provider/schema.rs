@@ -15,6 +15,7 @@ pub mod attr {
     pub const REQUESTS_PER_SECOND_PER_POOL: &str = "requests_per_second_per_pool";
     pub const MUTATING_REQUESTS_PER_SECOND: &str = "mutating_requests_per_second";
     pub const READ_REQUESTS_PER_SECOND: &str = "read_requests_per_second";
+    pub const SHARED_RATE_LIMITER: &str = "shared_rate_limiter";
     pub const ASSUME_ROLE: &str = "assume_role";
 
     /// Inside `assume_role`.
@@ -117,6 +118,17 @@ pub fn schema() -> Schema {
                  Cognito's per-account `UserPoolClientRead` quota. A positive number up to 1000. Default: {}.",
                 pacing.read
             ),
+        ))
+        .attribute(Attribute::optional(
+            SHARED_RATE_LIMITER,
+            Type::Bool,
+            "Pacing: share the request rates above with every other run of this provider by the same user on this \
+             machine (several stacks, workspaces, a Terragrunt `run-all`, parallel CI jobs), so that together they \
+             keep to Cognito's quotas instead of each sending at the full rate. The rates live in files in a \
+             per-user runtime directory: `$XDG_RUNTIME_DIR/terraform-provider-cognito`, else \
+             `terraform-provider-cognito-<uid>` in the temporary directory (mode 0700, files 0600). Set to `false` \
+             to pace this run on its own; throttling answers still slow every run down, so runs on separate \
+             machines converge on sharing the quota. Default: `true`.",
         ))
         .block(NestedBlock::list_max_one(ASSUME_ROLE, assume_role)),
     )

@@ -25,13 +25,26 @@ pub struct ProviderSettings {
     pub max_retry_seconds: Option<u32>,
     /// `requests_per_second_per_pool`, `mutating_requests_per_second`, `read_requests_per_second`.
     pub pacing: PacingPolicy,
+    /// `shared_rate_limiter` turned off: pace this process on its own.
+    pub pace_alone: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AssumeRole {
     pub role_arn: String,
     pub session_name: Option<String>,
     pub external_id: Option<String>,
+}
+
+impl std::fmt::Debug for AssumeRole {
+    /// The external ID is a shared secret between accounts (it guards against the confused deputy): never shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssumeRole")
+            .field("role_arn", &self.role_arn)
+            .field("session_name", &self.session_name)
+            .field("external_id", &self.external_id.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// What is wrong with one setting; shown as an error diagnostic on its attribute.
@@ -93,6 +106,7 @@ impl ProviderSettings {
             mutating: block.rate(attr::MUTATING_REQUESTS_PER_SECOND, defaults.mutating),
             read: block.rate(attr::READ_REQUESTS_PER_SECOND, defaults.read),
         };
+        let pace_alone = block.known(attr::SHARED_RATE_LIMITER).and_then(Value::as_bool) == Some(false);
         let assume_role = block.block(attr::ASSUME_ROLE, AssumeRole::read);
         let settings = ProviderSettings {
             region,
@@ -102,6 +116,7 @@ impl ProviderSettings {
             assume_role,
             max_retry_seconds,
             pacing,
+            pace_alone,
         };
         (settings, diagnostics)
     }
@@ -258,6 +273,19 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
+    #[test]
+    fn debug_output_hides_the_assume_role_external_id() {
+        let assume = AssumeRole {
+            role_arn: "arn:aws:iam::123456789012:role/deploy".to_string(),
+            session_name: Some("terraform".to_string()),
+            external_id: Some("shared-s3cr3t-id".to_string()),
+        };
+        for text in [format!("{assume:?}"), format!("{assume:#?}")] {
+            assert!(!text.contains("shared-s3cr3t-id"), "{text}");
+            assert!(text.contains("role/deploy") && text.contains("<redacted>"), "{text}");
+        }
+    }
+
     /// A provider block with every attribute null but the given ones.
     fn config(pairs: &[(&str, Value)]) -> Value {
         let crate::tf::value::Type::Object { attributes, .. } = super::super::schema::schema().value_type().clone()
@@ -301,6 +329,15 @@ mod tests {
             summaries,
             ["Invalid region", "Invalid endpoint URL", "Invalid max_retries"]
         );
+    }
+
+    #[test]
+    fn the_rate_limiter_is_shared_unless_turned_off() {
+        assert!(!ProviderSettings::parse(&config(&[])).0.pace_alone);
+        let on = ProviderSettings::parse(&config(&[(attr::SHARED_RATE_LIMITER, Value::Bool(true))])).0;
+        assert!(!on.pace_alone);
+        let off = ProviderSettings::parse(&config(&[(attr::SHARED_RATE_LIMITER, Value::Bool(false))])).0;
+        assert!(off.pace_alone);
     }
 
     #[test]

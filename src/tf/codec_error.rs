@@ -35,7 +35,8 @@ pub enum Problem {
     TupleLength { expected: usize, found: usize },
     /// A number that is not a number (NaN, or text that does not parse).
     InvalidNumber(String),
-    /// A number whose decimal exponent is beyond what the codecs accept (see `codec_number::MAX_DECIMAL_EXPONENT`).
+    /// A number whose decimal exponent is beyond what the codecs accept (see `value::MAX_DECIMAL_EXPONENT`), or with more significant digits than
+    /// `value::MAX_SIGNIFICANT_DIGITS`.
     NumberOutOfRange(String),
     /// A string (or object key) whose bytes are not UTF-8.
     InvalidUtf8,

@@ -14,7 +14,7 @@ use super::codec_error::{CodecError, PathStep, Problem, WithinStep, describe_typ
 use super::codec_number::{decimal_text, parse_number};
 use super::codec_type::{MAX_DEPTH, check_attributes_match, type_from_json_value, type_json_value};
 pub use super::codec_type::{type_from_json, type_to_json};
-use super::value::{Number, Type, Value};
+use super::value::{Number, Type, Value, canonical_elements, normalize_string};
 
 /// Decodes state JSON as type `ty`. Attributes of the type missing from an object become null (state written
 /// before an attribute was added lacks it); attributes the type does not have are an error.
@@ -110,7 +110,7 @@ impl ValueDecoder<'_> {
             Type::Number => self.decode_number(json),
             Type::Bool => self.decode_bool(json),
             Type::List(element) => self.decode_elements(json, element, "list").map(Value::List),
-            Type::Set(element) => self.decode_elements(json, element, "set").map(Value::Set),
+            Type::Set(element) => self.decode_elements(json, element, "set").map(Value::set_of),
             Type::Map(element) => self.decode_map(json, element),
             Type::Tuple(elements) => self.decode_tuple(json, elements),
             Type::Object { attributes, .. } => self.decode_object(json, attributes),
@@ -121,7 +121,7 @@ impl ValueDecoder<'_> {
     /// Like go-cty, a number or bool where a string belongs is taken as its text.
     fn decode_string(&self, json: &Json) -> Result<Value, CodecError> {
         match json {
-            Json::String(text) => Ok(Value::String(text.clone())),
+            Json::String(text) => Ok(Value::String(normalize_string(text).into_owned())),
             Json::Number(number) => Ok(Value::String(number.as_str().to_string())),
             Json::Bool(flag) => Ok(Value::String(flag.to_string())),
             _ => Err(self.expected("string", json)),
@@ -269,12 +269,10 @@ fn encode_value(value: &Value, ty: &Type, depth: usize) -> Result<Json, CodecErr
         (Value::String(text), Type::String) => Json::String(text.clone()),
         (Value::Number(number), Type::Number) => encode_number(number)?,
         (Value::Bool(flag), Type::Bool) => Json::Bool(*flag),
-        (Value::List(items), Type::List(element)) | (Value::Set(items), Type::Set(element)) => {
-            let mut array = Vec::with_capacity(items.len());
-            for (index, item) in items.iter().enumerate() {
-                array.push(encode_value(item, element, depth + 1).within(|| PathStep::Index(index))?);
-            }
-            Json::Array(array)
+        (Value::List(items), Type::List(element)) => encode_elements(items.iter(), element, depth)?,
+        // Sets in go-cty's order, each element once, as go-cty writes them.
+        (Value::Set(items), Type::Set(element)) => {
+            encode_elements(canonical_elements(items).into_iter(), element, depth)?
         }
         (Value::Tuple(items), Type::Tuple(elements)) => {
             if items.len() != elements.len() {
@@ -322,6 +320,18 @@ fn encode_value(value: &Value, ty: &Type, depth: usize) -> Result<Json, CodecErr
             .into());
         }
     })
+}
+
+fn encode_elements<'a>(
+    items: impl ExactSizeIterator<Item = &'a Value>,
+    element: &Type,
+    depth: usize,
+) -> Result<Json, CodecError> {
+    let mut array = Vec::with_capacity(items.len());
+    for (index, item) in items.enumerate() {
+        array.push(encode_value(item, element, depth + 1).within(|| PathStep::Index(index))?);
+    }
+    Ok(Json::Array(array))
 }
 
 fn encode_number(number: &Number) -> Result<Json, CodecError> {

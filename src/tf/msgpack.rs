@@ -15,7 +15,7 @@ use super::codec_error::{CodecError, PathStep, Problem, WithinStep, describe_typ
 use super::codec_number::{WireNumber, number_from_float, number_from_unsigned, parse_number, wire_form};
 pub use super::codec_type::MAX_DEPTH;
 use super::codec_type::{check_attributes_match, type_from_json, type_to_json};
-use super::value::{Number, Refinements, Type, Value};
+use super::value::{Number, Refinements, Type, Value, canonical_elements, canonicalize_set, normalize_string};
 
 /// Extension type of an unknown value that carries refinements.
 const REFINED_UNKNOWN_EXT: i8 = 0x0c;
@@ -255,7 +255,7 @@ fn decode_value(reader: &mut Reader, ty: &Type, depth: usize) -> Result<Value, C
     match ty {
         Type::Dynamic => decode_dynamic(reader, marker, depth),
         Type::String => match reader.text(marker)? {
-            Some(text) => Ok(Value::String(text.to_owned())),
+            Some(text) => Ok(Value::String(normalize_string(text).into_owned())),
             None => Err(expected("string", marker)),
         },
         Type::Number => decode_number(reader, marker).map(Value::Number),
@@ -265,7 +265,7 @@ fn decode_value(reader: &mut Reader, ty: &Type, depth: usize) -> Result<Value, C
             _ => Err(expected("bool", marker)),
         },
         Type::List(element) => decode_elements(reader, marker, element, depth, "list").map(Value::List),
-        Type::Set(element) => decode_elements(reader, marker, element, depth, "set").map(Value::Set),
+        Type::Set(element) => decode_set(reader, marker, element, depth),
         Type::Map(element) => decode_map(reader, marker, element, depth),
         Type::Object { attributes, .. } => decode_object(reader, marker, attributes, depth),
         Type::Tuple(elements) => decode_tuple(reader, marker, elements, depth),
@@ -290,6 +290,11 @@ fn decode_number(reader: &mut Reader, marker: Marker) -> Result<Number, CodecErr
     }
 }
 
+/// The most elements a collection reserves room for before they are decoded: a length from the wire is only a
+/// claim, so anything beyond this grows as elements actually arrive. (A forged length of two million elements once
+/// reserved 320 MB up front.)
+const MAX_RESERVED_ELEMENTS: usize = 64 * 1024 / std::mem::size_of::<Value>();
+
 fn decode_elements(
     reader: &mut Reader,
     marker: Marker,
@@ -300,11 +305,30 @@ fn decode_elements(
     let Some(length) = reader.array_length(marker)? else {
         return Err(expected(kind, marker));
     };
-    let mut items = Vec::with_capacity(length);
+    let mut items = Vec::with_capacity(length.min(MAX_RESERVED_ELEMENTS));
     for index in 0..length {
         items.push(decode_value(reader, element, depth + 1).within(|| PathStep::Index(index))?);
     }
     Ok(items)
+}
+
+/// A set, as go-cty makes one: its elements in canonical order and each known element once. Repeated elements are
+/// dropped as they arrive (whenever the buffer is full), so a set of a million copies of one value takes the
+/// memory of one.
+fn decode_set(reader: &mut Reader, marker: Marker, element: &Type, depth: usize) -> Result<Value, CodecError> {
+    let Some(length) = reader.array_length(marker)? else {
+        return Err(expected("set", marker));
+    };
+    let mut items = Vec::with_capacity(length.min(MAX_RESERVED_ELEMENTS));
+    for index in 0..length {
+        if items.len() == items.capacity() && items.len() >= MAX_RESERVED_ELEMENTS {
+            // Compacting before each doubling keeps the total work at O(n log n).
+            canonicalize_set(&mut items);
+        }
+        items.push(decode_value(reader, element, depth + 1).within(|| PathStep::Index(index))?);
+    }
+    canonicalize_set(&mut items);
+    Ok(Value::Set(items))
 }
 
 fn decode_tuple(reader: &mut Reader, marker: Marker, elements: &[Type], depth: usize) -> Result<Value, CodecError> {
@@ -474,7 +498,7 @@ fn decode_refinements(payload: &[u8], ty: &Type) -> Result<Value, CodecError> {
                     return Err(invalid_refinement("the string prefix refinement is not a string"));
                 };
                 // An empty prefix says nothing; go-cty never sends one.
-                refinements.string_prefix = (!prefix.is_empty()).then(|| prefix.to_owned());
+                refinements.string_prefix = (!prefix.is_empty()).then(|| normalize_string(prefix).into_owned());
             }
             REFINE_NUMBER_LOWER | REFINE_NUMBER_UPPER => {
                 if *ty != Type::Number {
@@ -631,9 +655,17 @@ fn encode_value(out: &mut ByteBuf, value: &Value, ty: &Type, depth: usize) -> Re
         (Value::String(text), Type::String) => write_str(out, text)?,
         (Value::Number(number), Type::Number) => encode_number(out, number)?,
         (Value::Bool(flag), Type::Bool) => rmp::encode::write_bool(out, *flag).unwrap_or_else(|never| match never {}),
-        (Value::List(items), Type::List(element)) | (Value::Set(items), Type::Set(element)) => {
+        (Value::List(items), Type::List(element)) => {
             write_array_len(out, items.len())?;
             for (index, item) in items.iter().enumerate() {
+                encode_value(out, item, element, depth + 1).within(|| PathStep::Index(index))?;
+            }
+        }
+        // go-cty writes a set's elements in its order (strings sorted, numbers ascending, ...), each once.
+        (Value::Set(items), Type::Set(element)) => {
+            let elements = canonical_elements(items);
+            write_array_len(out, elements.len())?;
+            for (index, item) in elements.into_iter().enumerate() {
                 encode_value(out, item, element, depth + 1).within(|| PathStep::Index(index))?;
             }
         }
@@ -977,7 +1009,11 @@ mod tests {
             ("cf ff ff ff ff ff ff ff ff", "18446744073709551615"),
             ("d3 80 00 00 00 00 00 00 00", "-9223372036854775808"),
             ("ca 3f 00 00 00", "0.5"),
-            ("cb 3f b9 99 99 99 99 99 9a", "0.1"),
+            // A float64 stands for its exact value, not its shortest decimal (go-cty's `NumberFloatVal`).
+            (
+                "cb 3f b9 99 99 99 99 99 9a",
+                "0.1000000000000000055511151231257827021181583404541015625",
+            ),
             ("a4 2b 49 6e 66", "+Inf"),
             ("a6 31 2e 30 65 2d 32", "0.01"),
         ];
@@ -1060,6 +1096,51 @@ mod tests {
             error.to_string(),
             "at .token_validity_units[0].id_token: expected string, got bool"
         );
+    }
+
+    #[test]
+    fn strings_and_prefixes_are_nfc_normalised_like_go_cty() {
+        // "e" followed by a combining acute accent: NFC makes it one character, "é".
+        let decomposed = hex("a3 65 cc 81");
+        assert_eq!(decode(&decomposed, &Type::String).unwrap(), Value::string("\u{e9}"));
+        // {1: false, 2: "e\u{301}"}
+        let refined = hex("c7 08 0c 82 01 c2 02 a3 65 cc 81");
+        let Value::Unknown(refinements) = decode(&refined, &Type::String).unwrap() else {
+            panic!("not unknown")
+        };
+        assert_eq!(refinements.string_prefix.as_deref(), Some("\u{e9}"));
+    }
+
+    #[test]
+    fn sets_are_deduplicated_and_written_in_go_cty_order() {
+        let ty = Type::set(Type::String);
+        // ["b", "a", "b", nil, "a"]
+        let decoded = decode(&hex("95 a1 62 a1 61 a1 62 c0 a1 61"), &ty).unwrap();
+        let expected = Value::Set(vec![Value::string("a"), Value::string("b"), Value::Null]);
+        assert_eq!(decoded, expected);
+        // A set built in any order, with repeats, is written sorted and once each, as go-cty writes it.
+        let built = Value::Set(vec![
+            Value::string("b"),
+            Value::Null,
+            Value::string("a"),
+            Value::string("b"),
+        ]);
+        assert_eq!(encode(&built, &ty).unwrap(), hex("93 a1 61 a1 62 c0"));
+        // Two unknown elements may differ: both stay.
+        let unknowns = decode(&hex("92 d4 00 00 d4 00 00"), &ty).unwrap();
+        assert_eq!(unknowns.as_elements().map(<[Value]>::len), Some(2));
+    }
+
+    #[test]
+    fn a_huge_set_of_one_repeated_value_takes_the_memory_of_one() {
+        // Two million nils in a set: 2 MB on the wire, one element once decoded. Before, the decoder reserved
+        // room for all two million (about 320 MB) before reading the first.
+        let count = 2_000_000u32;
+        let mut bytes = vec![0xdd];
+        bytes.extend_from_slice(&count.to_be_bytes());
+        bytes.extend(std::iter::repeat_n(0xc0, count as usize));
+        let decoded = decode(&bytes, &Type::set(Type::String)).unwrap();
+        assert_eq!(decoded, Value::Set(vec![Value::Null]));
     }
 
     #[test]

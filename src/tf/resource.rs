@@ -25,7 +25,7 @@ impl Context {
 }
 
 /// PlanResourceChange for a create or update (destroys never reach the resource: the framework plans null).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PlanRequest {
     /// Null on create.
     pub prior: Value,
@@ -35,7 +35,7 @@ pub struct PlanRequest {
     pub prior_private: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PlanResponse {
     pub planned: Value,
     pub requires_replace: Vec<super::diagnostics::AttributePath>,
@@ -44,7 +44,7 @@ pub struct PlanResponse {
 }
 
 /// ApplyResourceChange for a create (prior null) or update.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApplyRequest {
     pub prior: Value,
     pub planned: Value,
@@ -54,24 +54,47 @@ pub struct ApplyRequest {
 
 /// The outcome of an apply or read. `new_state` is what exists remotely, even next to an error: a created object
 /// must be returned so Terraform records (and taints) it instead of forgetting it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct StateResponse {
     pub new_state: Value,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ReadRequest {
     pub state: Value,
     pub private: Vec<u8>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ImportedObject {
     pub state: Value,
     pub private: Vec<u8>,
 }
+
+/// Debug output of the request and response types shows the shape of their values and the size of their private
+/// bytes, never their content: values hold secrets (a client secret in state, an external ID in configuration).
+macro_rules! redacted_debug {
+    ($name:ident { $($value:ident),* ; $($bytes:ident),* ; $($plain:ident),* }) => {
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field(stringify!($value), &self.$value.redacted()))*
+                    $(.field(stringify!($bytes), &format_args!("<{} bytes>", self.$bytes.len())))*
+                    $(.field(stringify!($plain), &self.$plain))*
+                    .finish()
+            }
+        }
+    };
+}
+
+redacted_debug!(PlanRequest { prior, proposed, config; prior_private; });
+redacted_debug!(PlanResponse { planned; planned_private; requires_replace, diagnostics });
+redacted_debug!(ApplyRequest { prior, planned, config; planned_private; });
+redacted_debug!(StateResponse { new_state; private; diagnostics });
+redacted_debug!(ReadRequest { state; private; });
+redacted_debug!(ImportedObject { state; private; });
 
 /// MoveResourceState: a `moved` block whose source is a resource of another type or provider (for example
 /// HashiCorp's AWS provider). `source_state_json` is the source's state as written under its own schema.
@@ -99,6 +122,11 @@ impl std::fmt::Debug for MoveRequest {
     }
 }
 
+/// A managed resource. Terraform drives it through one lifecycle per object, each step in a process of its own:
+/// validate, then plan (in the plan run), then plan again and apply (in the apply run), then read on every
+/// refresh. What Terraform checks at each step, and what the framework does around it, is written on the
+/// methods; a breach is reported by Terraform as a bug in the provider, after the fact, so these contracts are
+/// the resource's to keep.
 #[async_trait]
 pub trait Resource: Send + Sync + 'static {
     fn type_name(&self) -> &'static str;
@@ -111,8 +139,52 @@ pub trait Resource: Send + Sync + 'static {
         Diagnostics::new()
     }
 
+    /// PlanResourceChange for a create (`prior` null) or an update: the value the object will have after apply.
+    /// A destroy never reaches the resource: the framework plans it null.
+    ///
+    /// What may change between plan and apply: only what the plan leaves unknown. Terraform calls `plan` twice,
+    /// in the plan run and again in the apply run just before [`Resource::apply`], with the same configuration
+    /// except that values unknown the first time may be known the second. It rejects the apply ("Provider
+    /// produced inconsistent final plan") unless every value known in the first plan is identical in the second,
+    /// so planning must be a pure function of the request: no clock, no random value, no remote read whose
+    /// answer can change.
+    ///
+    /// What Terraform checks in the planned value ("Provider produced invalid plan" otherwise):
+    /// - it conforms to the schema's type; a nested block is a list or set (empty for no block), never null, and
+    ///   never an unknown instance;
+    /// - a configured attribute is planned as configured, or as the prior value when prior and configuration
+    ///   are both non-null (the remote form of an equal value);
+    /// - an attribute the configuration leaves null stays null unless it is computed: only computed attributes
+    ///   take a default ([`Block::with_defaults`](super::schema::Block::with_defaults) applies the schema's) or an
+    ///   unknown, and computed-only attributes are wholly the provider's.
+    ///
+    /// Unknown is the only way to say "decided at apply"; every known value is a promise that apply must keep. On
+    /// an update that changes nothing, keep the prior values of computed attributes instead of unknown, or the
+    /// plan never settles.
+    ///
+    /// The framework answers `requires_replace` with the attributes the schema declares
+    /// [`requires_replace`](super::schema::Attribute::requires_replace) and then the paths the resource adds;
+    /// Terraform replaces the object only where prior and planned values differ at one of them. A response with
+    /// an error diagnostic is answered without a plan. `planned_private` reaches apply as
+    /// [`ApplyRequest::planned_private`].
     async fn plan(&self, ctx: &Context, request: PlanRequest) -> PlanResponse;
 
+    /// ApplyResourceChange for a create (`prior` null) or an update, making the remote object match
+    /// `request.planned`, the plan [`Resource::plan`] answered in this process a moment ago (deletes go to
+    /// [`Resource::delete`]).
+    ///
+    /// What Terraform checks in `new_state` ("Provider produced inconsistent result after apply" otherwise, and
+    /// it records the value anyway):
+    /// - every value known in the plan comes back identical; only unknowns may change, into any value of their
+    ///   type that keeps the plan's refinements;
+    /// - nothing stays unknown (Terraform would store null there);
+    /// - it is not null: null means the object was deleted.
+    ///
+    /// On failure, `new_state` is what exists remotely, beside the error diagnostic: the prior state when
+    /// nothing changed (null for a failed create, so nothing is recorded), and the new object when it was
+    /// created but a later step failed, which Terraform records as tainted and replaces on the next apply. An
+    /// object that exists must never be left out of state, and one that does not must never be put in. Where the
+    /// resource panics or its state cannot be encoded, the framework answers with the prior state.
     async fn apply(&self, ctx: &Context, request: ApplyRequest) -> StateResponse;
 
     /// Deletes the object; an error leaves it in state.
@@ -238,7 +310,7 @@ impl std::fmt::Debug for EphemeralRenewed {
 ///
 /// Open is only called with a wholly known configuration: while some argument is still unknown (during plan),
 /// the framework answers itself with the configuration and every computed attribute unknown, which Terraform
-/// 1.10–1.11 propagates as an unknown value (see `tf::server`).
+/// 1.10–1.11 propagates as an unknown value (see [`pending_ephemeral_result`](super::server::pending_ephemeral_result)).
 #[async_trait]
 pub trait EphemeralResource: Send + Sync + 'static {
     fn type_name(&self) -> &'static str;
@@ -268,5 +340,76 @@ pub trait EphemeralResource: Send + Sync + 'static {
     /// Releases what open acquired (a lease, a session). The default has nothing to release.
     async fn close(&self, _ctx: &Context, _private: &[u8]) -> Diagnostics {
         Diagnostics::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    const SECRET: &str = "s3cr3t-client-secret";
+
+    fn object_with_secret() -> Value {
+        Value::Object(BTreeMap::from([
+            ("client_secret".to_string(), Value::string(SECRET)),
+            ("name".to_string(), Value::string("app")),
+        ]))
+    }
+
+    #[test]
+    fn debug_output_of_requests_and_responses_holds_no_value_content() {
+        let value = object_with_secret();
+        let private = SECRET.as_bytes().to_vec();
+        let printed = [
+            format!(
+                "{:?}",
+                PlanRequest {
+                    prior: value.clone(),
+                    proposed: value.clone(),
+                    config: value.clone(),
+                    prior_private: private.clone(),
+                }
+            ),
+            format!(
+                "{:?}",
+                PlanResponse {
+                    planned: value.clone(),
+                    requires_replace: Vec::new(),
+                    planned_private: private.clone(),
+                    diagnostics: Diagnostics::new(),
+                }
+            ),
+            format!(
+                "{:#?}",
+                ApplyRequest {
+                    prior: value.clone(),
+                    planned: value.clone(),
+                    config: value.clone(),
+                    planned_private: private.clone(),
+                }
+            ),
+            format!(
+                "{:?}",
+                StateResponse {
+                    new_state: value.clone(),
+                    private: private.clone(),
+                    diagnostics: Diagnostics::new(),
+                }
+            ),
+            format!(
+                "{:?}",
+                ReadRequest {
+                    state: value.clone(),
+                    private: private.clone(),
+                }
+            ),
+            format!("{:?}", ImportedObject { state: value, private }),
+        ];
+        for text in printed {
+            assert!(!text.contains(SECRET), "{text}");
+            assert!(text.contains("client_secret") && text.contains("<string>"), "{text}");
+        }
     }
 }

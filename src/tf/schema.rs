@@ -1,9 +1,15 @@
 //! Schemas: what a provider block, resource or data source accepts, and the value type Terraform derives from it.
 //! Built once per process (they are static data) and turned into protocol messages on demand.
+//!
+//! An attribute also carries its behaviour, declared once beside its name, type and description, as
+//! terraform-plugin-framework's defaults and plan modifiers are: the value planned when the configuration leaves it
+//! out ([`DefaultValue`], applied by [`Block::with_defaults`]) and whether changing it replaces the object
+//! ([`Attribute::requires_replace`], which the framework answers with every plan).
 
 use crate::proto::tfplugin6 as pb;
 
 use super::codec_type::type_to_json;
+use super::diagnostics::AttributePath;
 use super::value::{Type, Value};
 
 /// Who sets an attribute: the user, the provider, or either.
@@ -14,6 +20,44 @@ pub enum Presence {
     Computed,
     /// The user may set it; when they don't, the provider decides (a default, or a value read back).
     OptionalComputed,
+}
+
+/// What the plan holds for an attribute the configuration leaves null.
+#[derive(Debug, Clone)]
+pub enum DefaultValue {
+    /// Always the same value.
+    Value(Value),
+    /// Derived from the configuration of the object the attribute belongs to, e.g. a duration whose default
+    /// depends on a unit set elsewhere. It must answer unknown while what it depends on is unknown.
+    Derived(fn(&Value) -> Value),
+}
+
+impl DefaultValue {
+    /// The default for an attribute of the object `config`.
+    pub fn value_in(&self, config: &Value) -> Value {
+        match self {
+            DefaultValue::Value(value) => value.clone(),
+            DefaultValue::Derived(derive) => derive(config),
+        }
+    }
+
+    /// The fixed value, for those who need it without a configuration.
+    pub fn fixed(&self) -> Option<&Value> {
+        match self {
+            DefaultValue::Value(value) => Some(value),
+            DefaultValue::Derived(_) => None,
+        }
+    }
+}
+
+impl PartialEq for DefaultValue {
+    fn eq(&self, other: &DefaultValue) -> bool {
+        match (self, other) {
+            (DefaultValue::Value(a), DefaultValue::Value(b)) => a == b,
+            (DefaultValue::Derived(a), DefaultValue::Derived(b)) => std::ptr::fn_addr_eq(*a, *b),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +72,11 @@ pub struct Attribute {
     /// written to the plan or the state. The framework answers null for it wherever Terraform expects a planned or
     /// stored value ([`Block::without_write_only`]).
     pub write_only: bool,
+    /// Planned where the configuration leaves the attribute null; only an optional-computed attribute may have
+    /// one (Terraform rejects a plan that sets a value the provider may not compute).
+    pub default: Option<DefaultValue>,
+    /// Whether a change of this attribute replaces the object instead of updating it in place.
+    pub requires_replace: bool,
 }
 
 impl Attribute {
@@ -40,6 +89,8 @@ impl Attribute {
             description: description.into(),
             deprecated: false,
             write_only: false,
+            default: None,
+            requires_replace: false,
         }
     }
 
@@ -68,6 +119,25 @@ impl Attribute {
     pub fn write_only(mut self) -> Attribute {
         self.write_only = true;
         self.sensitive = true;
+        self
+    }
+
+    /// Plans `value` where the configuration leaves this attribute null.
+    pub fn default(mut self, value: Value) -> Attribute {
+        self.default = Some(DefaultValue::Value(value));
+        self
+    }
+
+    /// Plans what `derive` makes of the object's configuration where the configuration leaves this attribute
+    /// null.
+    pub fn default_from(mut self, derive: fn(&Value) -> Value) -> Attribute {
+        self.default = Some(DefaultValue::Derived(derive));
+        self
+    }
+
+    /// A change of this attribute replaces the object. Declared on top-level attributes only.
+    pub fn requires_replace(mut self) -> Attribute {
+        self.requires_replace = true;
         self
     }
 
@@ -192,6 +262,45 @@ impl Block {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// The default declared for attribute `name`, if any.
+    pub fn default_of(&self, name: &str) -> Option<&DefaultValue> {
+        self.find_attribute(name)?.default.as_ref()
+    }
+
+    /// The attributes only the provider sets (computed, not optional), in schema order.
+    pub fn computed_only(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.attributes
+            .iter()
+            .filter(|a| a.presence == Presence::Computed)
+            .map(|a| a.name)
+    }
+
+    /// `config` (an object of this block, or unknown) with every null attribute that declares a default set to
+    /// it, here and in every instance of the nested blocks: the arguments as the plan shows them.
+    pub fn with_defaults(&self, config: &Value) -> Value {
+        let Value::Object(configured) = config else {
+            return config.clone();
+        };
+        let mut planned = configured.clone();
+        for attribute in &self.attributes {
+            let Some(default) = &attribute.default else {
+                continue;
+            };
+            let slot = planned.entry(attribute.name.to_string()).or_insert(Value::Null);
+            if slot.is_null() {
+                *slot = default.value_in(config);
+            }
+        }
+        for nested in &self.blocks {
+            if let Some(Value::List(instances) | Value::Set(instances)) = planned.get_mut(nested.type_name) {
+                for instance in instances.iter_mut() {
+                    *instance = nested.block.with_defaults(instance);
+                }
+            }
+        }
+        Value::Object(planned)
+    }
+
     /// The attributes a configuration may set (neither computed-only nor optional-computed), in schema order.
     #[cfg(test)]
     pub(crate) fn argument_names(&self) -> Vec<&'static str> {
@@ -281,7 +390,19 @@ impl Schema {
         }
     }
 
-    /// Problems Terraform would report when loading this schema; checked by tests so they never reach users.
+    /// The attributes whose change replaces the object, as the paths PlanResourceChange answers. Terraform
+    /// replaces only where the prior and planned values differ, so the list is the same for every plan.
+    pub fn requires_replace(&self) -> Vec<AttributePath> {
+        self.block
+            .attributes
+            .iter()
+            .filter(|a| a.requires_replace)
+            .map(|a| AttributePath::attribute(a.name))
+            .collect()
+    }
+
+    /// Problems Terraform would report when loading this schema, and declarations the framework cannot carry;
+    /// checked by tests so they never reach users.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         check_block(&self.block, "", &mut problems);
@@ -319,6 +440,18 @@ fn check_block(block: &Block, prefix: &str, problems: &mut Vec<String>) {
         if attribute.write_only && attribute.is_computed() {
             problems.push(format!(
                 "{prefix}{}: a write-only attribute cannot be computed",
+                attribute.name
+            ));
+        }
+        if attribute.default.is_some() && attribute.presence != Presence::OptionalComputed {
+            problems.push(format!(
+                "{prefix}{}: a default needs an optional-computed attribute",
+                attribute.name
+            ));
+        }
+        if attribute.requires_replace && !prefix.is_empty() {
+            problems.push(format!(
+                "{prefix}{}: requires_replace is carried for top-level attributes only",
                 attribute.name
             ));
         }
@@ -459,5 +592,102 @@ mod tests {
             Block::new("").attribute(Attribute::optional("Bad-Name", Type::String, "")),
         );
         assert_eq!(schema.problems().len(), 2);
+        let misdeclared = Schema::new(
+            0,
+            Block::new("Misdeclared.")
+                .attribute(Attribute::optional("plain", Type::Bool, "Plain.").default(Value::Bool(true)))
+                .block(NestedBlock::list_max_one(
+                    "inner",
+                    Block::new("Inner.").attribute(Attribute::required("key", Type::String, "Key.").requires_replace()),
+                )),
+        );
+        assert_eq!(
+            misdeclared.problems(),
+            [
+                "plain: a default needs an optional-computed attribute",
+                "inner.key: requires_replace is carried for top-level attributes only"
+            ]
+        );
+    }
+
+    /// Doubles the configured `base`, unknown while it is.
+    fn twice_base(config: &Value) -> Value {
+        match config.attribute("base") {
+            Some(Value::Number(n)) => Value::int(n.to_f64() as i64 * 2),
+            _ => Value::unknown(),
+        }
+    }
+
+    fn with_defaults_example() -> Schema {
+        Schema::new(
+            0,
+            Block::new("Defaults.")
+                .attribute(Attribute::required("name", Type::String, "Name.").requires_replace())
+                .attribute(Attribute::optional("base", Type::Number, "Base."))
+                .attribute(
+                    Attribute::optional_computed("double", Type::Number, "Twice the base.").default_from(twice_base),
+                )
+                .attribute(Attribute::optional_computed("flag", Type::Bool, "Flag.").default(Value::Bool(true)))
+                .attribute(Attribute::computed("id", Type::String, "Id."))
+                .block(NestedBlock::list_max_one(
+                    "unit",
+                    Block::new("Unit.")
+                        .attribute(Attribute::optional_computed("of", Type::String, "Of.").default(Value::string("s"))),
+                )),
+        )
+    }
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn defaults_fill_only_nulls_here_and_in_nested_blocks() {
+        let schema = with_defaults_example();
+        assert!(schema.problems().is_empty());
+        let config = object(&[
+            ("name", Value::string("a")),
+            ("base", Value::int(4)),
+            ("double", Value::Null),
+            ("flag", Value::Bool(false)),
+            ("id", Value::Null),
+            ("unit", Value::List(vec![object(&[("of", Value::Null)])])),
+        ]);
+        let planned = schema.block.with_defaults(&config);
+        assert_eq!(planned.attribute("double"), Some(&Value::int(8)));
+        assert_eq!(
+            planned.attribute("flag"),
+            Some(&Value::Bool(false)),
+            "configured values stay"
+        );
+        assert_eq!(
+            planned.attribute("id"),
+            Some(&Value::Null),
+            "computed-only attributes are the resource's"
+        );
+        let unit = &planned.attribute("unit").unwrap().as_elements().unwrap()[0];
+        assert_eq!(unit.attribute("of"), Some(&Value::string("s")));
+        let unknown_base = object(&[("base", Value::unknown()), ("double", Value::Null)]);
+        assert!(
+            schema
+                .block
+                .with_defaults(&unknown_base)
+                .attribute("double")
+                .unwrap()
+                .is_unknown()
+        );
+        assert!(schema.block.with_defaults(&Value::unknown()).is_unknown());
+    }
+
+    #[test]
+    fn replacement_paths_and_computed_attributes_come_from_the_declarations() {
+        let schema = with_defaults_example();
+        assert_eq!(schema.requires_replace(), [AttributePath::attribute("name")]);
+        assert_eq!(schema.block.computed_only().collect::<Vec<_>>(), ["id"]);
+        assert_eq!(
+            schema.block.default_of("flag").and_then(DefaultValue::fixed),
+            Some(&Value::Bool(true))
+        );
+        assert_eq!(schema.block.default_of("double").and_then(DefaultValue::fixed), None);
     }
 }

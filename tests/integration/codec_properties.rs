@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::collection::{btree_map, btree_set, vec};
 use proptest::prelude::*;
+use terraform_provider_cognito::tf::value::normalize_string;
 use terraform_provider_cognito::tf::{Number, Refinements, Type, Value, json, msgpack};
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -168,11 +169,14 @@ fn arb_value(ty: &Type, flavor: Flavor) -> BoxedStrategy<Value> {
 
 fn arb_known_value(ty: &Type, flavor: Flavor) -> BoxedStrategy<Value> {
     match ty {
-        Type::String => any::<String>().prop_map(Value::String).boxed(),
+        // Values as go-cty holds them: strings in NFC, sets in canonical order without repeats.
+        Type::String => any::<String>()
+            .prop_map(|text| Value::String(normalize_string(&text).into_owned()))
+            .boxed(),
         Type::Number => arb_number(flavor.unknowns).prop_map(Value::Number).boxed(),
         Type::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
         Type::List(element) => vec(arb_value(element, flavor), 0..4).prop_map(Value::List).boxed(),
-        Type::Set(element) => vec(arb_value(element, flavor), 0..4).prop_map(Value::Set).boxed(),
+        Type::Set(element) => vec(arb_value(element, flavor), 0..4).prop_map(Value::set_of).boxed(),
         Type::Map(element) => btree_map(any::<String>(), arb_value(element, flavor), 0..4)
             .prop_map(Value::Map)
             .boxed(),

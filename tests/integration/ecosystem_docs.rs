@@ -13,11 +13,15 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every markdown file under `dir`, relative to it.
+/// Every markdown file under `dir`, relative to it, except the developers' notes in `docs/dev/`, which are not
+/// registry pages.
 fn markdown_files(dir: &Path, relative: &Path, found: &mut BTreeSet<PathBuf>) {
     for entry in std::fs::read_dir(dir.join(relative)).expect("read the docs directory") {
         let entry = entry.expect("directory entry");
         let path = relative.join(entry.file_name());
+        if path == Path::new("dev") {
+            continue;
+        }
         if entry.file_type().expect("file type").is_dir() {
             markdown_files(dir, &path, found);
         } else if path.extension().is_some_and(|e| e == "md") {
@@ -80,8 +84,14 @@ fn docs_cover_every_type_with_examples() {
     assert!(resource.contains("## Import") && resource.contains("terraform import cognito_user_pool_client."));
     assert!(resource.contains("- `client_secret` (String, Sensitive)"), "{resource}");
     let secret = &pages[5].content;
-    assert!(secret.contains("terraform import cognito_user_pool_client_secret."), "{secret}");
-    assert!(secret.contains("- `client_secret_wo` (String, Sensitive, Write-only)"), "{secret}");
+    assert!(
+        secret.contains("terraform import cognito_user_pool_client_secret."),
+        "{secret}"
+    );
+    assert!(
+        secret.contains("- `client_secret_wo` (String, Sensitive, Write-only)"),
+        "{secret}"
+    );
 }
 
 #[test]

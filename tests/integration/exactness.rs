@@ -771,6 +771,9 @@ fn run_chain(stack: &LocalCognito, runtime: &tokio::runtime::Runtime, chain: usi
     let mut rng = Rng::with_seed(seed ^ (chain as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     let sdk = stack.sdk();
     let pool_id = runtime.block_on(stack.create_user_pool(&format!("exactness-{chain}")));
+    // The custom scopes of CUSTOM_SCOPES belong to these resource servers.
+    runtime.block_on(stack.create_resource_server(&pool_id, "api", &["read", "write"]));
+    runtime.block_on(stack.create_resource_server(&pool_id, "orders", &["admin"]));
     let tf = Terraform::new(stack);
     let mut stats = ChainStats::default();
     let mut specs: Vec<ClientSpec> = (0..CLIENTS_PER_STEP)

@@ -7,9 +7,9 @@ use crate::support::LocalCognito;
 use crate::support::control_http::{self, ControlError};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
+use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::CreateUserPoolClientError;
 use aws_sdk_cognitoidentityprovider::types::{
-    ExplicitAuthFlowsType, FeatureType, PreventUserExistenceErrorTypes, TimeUnitsType, TokenValidityUnitsType,
-    UserPoolClientType,
+    FeatureType, PreventUserExistenceErrorTypes, TimeUnitsType, TokenValidityUnitsType, UserPoolClientType,
 };
 use aws_smithy_types::error::display::DisplayErrorContext;
 use serde_json::json;
@@ -132,14 +132,12 @@ async fn cognito_mode_update_resets_omitted_members() {
         "CallbackURLs kept: {:?}",
         described.callback_urls
     );
-    assert_eq!(
-        described.access_token_validity(),
-        Some(1),
-        "back to the default of 1 hour"
-    );
+    // Reset: back to unset, which Cognito does not report for these members.
+    assert_eq!(described.access_token_validity(), None, "reset, not kept at 5");
     assert_eq!(
         described.prevent_user_existence_errors(),
-        Some(&PreventUserExistenceErrorTypes::Legacy)
+        None,
+        "reset, not kept at ENABLED"
     );
 
     // The provider's request is recorded as sent, not as rewritten for moto.
@@ -186,22 +184,13 @@ async fn describe_carries_cognito_server_defaults() {
     assert_eq!(units.access_token(), Some(&TimeUnitsType::Hours));
     assert_eq!(units.id_token(), Some(&TimeUnitsType::Hours));
     assert_eq!(units.refresh_token(), Some(&TimeUnitsType::Days));
-    assert_eq!(described.access_token_validity(), Some(1));
-    assert_eq!(described.id_token_validity(), Some(1));
     assert_eq!(described.refresh_token_validity(), 30);
     assert_eq!(described.auth_session_validity(), Some(3));
-    assert_eq!(
-        described.explicit_auth_flows(),
-        [
-            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
-            ExplicitAuthFlowsType::AllowUserSrpAuth,
-            ExplicitAuthFlowsType::AllowCustomAuth
-        ]
-    );
-    assert_eq!(
-        described.prevent_user_existence_errors(),
-        Some(&PreventUserExistenceErrorTypes::Legacy)
-    );
+    // Members with a documented default behaviour that Cognito does not report while unset.
+    assert_eq!(described.access_token_validity(), None);
+    assert_eq!(described.id_token_validity(), None);
+    assert!(described.explicit_auth_flows.is_none());
+    assert_eq!(described.prevent_user_existence_errors(), None);
     assert_eq!(
         described.refresh_token_rotation().map(|rotation| rotation.feature()),
         Some(&FeatureType::Disabled)
@@ -252,12 +241,7 @@ async fn default_validities_follow_the_chosen_units() {
         .expect("client");
     let described = describe_client(&sdk, &pool_id, created.client_id().expect("id")).await;
 
-    assert_eq!(described.access_token_validity(), Some(60), "1 hour in minutes");
-    assert_eq!(
-        described.id_token_validity(),
-        Some(1),
-        "1 hour, in the default unit hours"
-    );
+    assert_eq!(described.access_token_validity(), None, "unset, so not reported");
     assert_eq!(described.refresh_token_validity(), 720, "30 days in hours");
     assert_eq!(
         described.token_validity_units().and_then(|units| units.id_token()),
@@ -320,26 +304,23 @@ async fn error_fault_is_an_internal_error_service_error() {
     assert_eq!((last.status, last.fault.as_deref()), (500, Some("error")));
 }
 
-#[tokio::test]
-async fn dropped_response_fails_the_call_but_the_client_exists() {
-    let stack = LocalCognito::start();
-    let pool_id = stack.create_user_pool("lossy-pool").await;
-    stack.set_faults(json!({ "drop_rate": 1.0, "operations": ["CreateUserPoolClient"] }));
-
+/// Creates a client named `name` in a new pool while every create meets `fault` (a fault setting at rate 1.0):
+/// the error the caller got, and the names of the pool's clients listed afterwards with the faults off.
+async fn create_through(
+    stack: &LocalCognito,
+    fault: &str,
+    name: &str,
+) -> (SdkError<CreateUserPoolClientError>, Vec<String>) {
+    let pool_id = stack.create_user_pool(&format!("{name}-pool")).await;
+    stack.set_faults(json!({ fault: 1.0, "operations": ["CreateUserPoolClient"] }));
     let error = stack
         .sdk_without_retries()
         .create_user_pool_client()
         .user_pool_id(&pool_id)
-        .client_name("lost")
+        .client_name(name)
         .send()
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, SdkError::DispatchFailure(_) | SdkError::ResponseError(_)),
-        "expected a dispatch or response error, got {}",
-        DisplayErrorContext(&error)
-    );
-
     stack.set_faults(json!({}));
     let listed = stack
         .sdk()
@@ -348,17 +329,49 @@ async fn dropped_response_fails_the_call_but_the_client_exists() {
         .send()
         .await
         .expect("list clients");
-    let names: Vec<_> = listed
+    let names = listed
         .user_pool_clients()
         .iter()
-        .filter_map(|client| client.client_name())
+        .filter_map(|client| client.client_name().map(str::to_owned))
         .collect();
+    (error, names)
+}
+
+#[tokio::test]
+async fn dropped_response_fails_the_call_but_the_client_exists() {
+    let stack = LocalCognito::start();
+    let (error, names) = create_through(&stack, "drop_rate", "lost").await;
+    assert!(
+        matches!(error, SdkError::DispatchFailure(_) | SdkError::ResponseError(_)),
+        "expected a dispatch or response error, got {}",
+        DisplayErrorContext(&error)
+    );
     assert_eq!(names, ["lost"], "moto applied the request whose response was lost");
     let creates = stack.requests_for("CreateUserPoolClient");
     assert_eq!(
         (creates.len(), creates[0].status, creates[0].fault.as_deref()),
         (1, 200, Some("drop"))
     );
+}
+
+#[tokio::test]
+async fn error_after_effect_answers_500_but_the_client_exists() {
+    let stack = LocalCognito::start();
+    let (error, names) = create_through(&stack, "error_after_effect_rate", "applied").await;
+    let service_error = error.as_service_error().expect("a service error");
+    assert!(
+        service_error.is_internal_error_exception(),
+        "{}",
+        DisplayErrorContext(&error)
+    );
+    assert_eq!(names, ["applied"], "moto applied the request answered with a 500");
+    let creates = stack.requests_for("CreateUserPoolClient");
+    assert_eq!(creates.len(), 1);
+    assert_eq!(
+        (creates[0].status, creates[0].moto_status, creates[0].fault.as_deref()),
+        (500, Some(200), Some("error_after_effect"))
+    );
+    assert_eq!(creates[0].response["__type"], "InternalErrorException");
 }
 
 #[tokio::test]

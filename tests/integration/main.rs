@@ -5,17 +5,19 @@
 //!
 //! - Codec and framework, in process: [`codec_properties`], [`framework_rpcs`], [`rpc_hostile_input`].
 //! - The provider binary as Terraform starts it: [`protocol`], [`terraform_debug`], [`terraform_provider`].
-//! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`client_secrets`], [`exactness`],
-//!   [`validation`], [`reliability`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
-//!   [`ecosystem_migration`].
+//! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`client_secrets`],
+//!   [`exactness`], [`validation`], [`reliability`], [`concurrency`], [`security`], [`ecosystem_data_sources`],
+//!   [`ecosystem_ephemeral`], [`ecosystem_migration`].
 //! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
-//! - The test harness itself: [`local_stack`], [`local_stack_secrets`], [`terraform_harness`].
+//! - The test harness itself: [`local_stack`], [`local_stack_secrets`], [`local_cognito_rules`],
+//!   [`terraform_harness`].
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod client_secrets;
 mod codec_properties;
+mod concurrency;
 mod ecosystem_data_sources;
 mod ecosystem_docs;
 mod ecosystem_ephemeral;
@@ -23,6 +25,7 @@ mod ecosystem_migration;
 mod ecosystem_release;
 mod exactness;
 mod framework_rpcs;
+mod local_cognito_rules;
 mod local_stack;
 mod local_stack_secrets;
 mod portable;

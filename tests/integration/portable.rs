@@ -8,14 +8,18 @@
 //!   `terraform plan` that calls Cognito, resolving the endpoint's host name through `/etc/hosts` and, with a
 //!   hosts file that does not know the name, through DNS.
 //!
+//! - Proxies: with `HTTP_PROXY` set, the provider's requests to Cognito go through the proxy; a host listed in
+//!   `NO_PROXY` is reached directly (the AWS SDK's own client does this; the test guards that it stays in use).
+//!
 //! A plain `cargo test` builds the dynamic executable; the static checks then say so and pass without checking.
 //! Where the machine forbids the namespaces or `chroot` the empty root needs, they say that and pass as well.
 
-use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::support::plugin_client::{PluginOptions, PluginProcess};
 use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, elf};
@@ -388,5 +392,128 @@ async fn the_static_binary_in_an_empty_root_resolves_through_dns() {
     assert!(
         dns.queries.load(Ordering::SeqCst) > 0,
         "the provider never asked the name server"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Proxies
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A forwarding HTTP proxy on loopback for `http://` requests in absolute form: it records each request line and
+/// passes the request on, one request per connection.
+struct ForwardingProxy {
+    port: u16,
+    request_lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl ForwardingProxy {
+    fn start() -> ForwardingProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let request_lines = Arc::new(Mutex::new(Vec::new()));
+        let recorded = Arc::clone(&request_lines);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let recorded = Arc::clone(&recorded);
+                std::thread::spawn(move || {
+                    let _ = forward_one(client, &recorded);
+                });
+            }
+        });
+        ForwardingProxy { port, request_lines }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn request_lines(&self) -> Vec<String> {
+        self.request_lines.lock().unwrap().clone()
+    }
+}
+
+/// Reads one request (`METHOD http://host:port/path HTTP/1.1`, headers, a Content-Length body), sends it to
+/// host:port in origin form with `Connection: close`, and copies the answer back.
+fn forward_one(client: TcpStream, recorded: &Mutex<Vec<String>>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let request_line = request_line.trim_end().to_string();
+    recorded.lock().unwrap().push(request_line.clone());
+    let mut parts = request_line.splitn(3, ' ');
+    let (method, target, version) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+    );
+    let Some(rest) = target.strip_prefix("http://") else {
+        return Err(std::io::Error::other(format!("not an absolute http URI: {target}")));
+    };
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(a, p)| (a, format!("/{p}")));
+    let mut headers = Vec::new();
+    let mut content_length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        let line = line.trim_end().to_string();
+        if line.is_empty() {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(value) = lower.strip_prefix("content-length:") {
+            content_length = value.trim().parse().unwrap_or(0);
+        }
+        if !lower.starts_with("connection:") && !lower.starts_with("proxy-") {
+            headers.push(line);
+        }
+    }
+    let mut body = vec![0; content_length];
+    reader.read_exact(&mut body)?;
+    let mut upstream = TcpStream::connect(authority)?;
+    let mut head = format!("{method} {path} {version}\r\n");
+    for header in headers {
+        head.push_str(&header);
+        head.push_str("\r\n");
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    upstream.write_all(head.as_bytes())?;
+    upstream.write_all(&body)?;
+    let mut answer = Vec::new();
+    upstream.read_to_end(&mut answer)?;
+    let mut client = client;
+    client.write_all(&answer)?;
+    client.shutdown(std::net::Shutdown::Both)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_go_through_http_proxy_unless_no_proxy_names_the_host() {
+    let stack = LocalCognito::start();
+    let config = client_read_at_plan(&stack, "behind-a-proxy").await;
+    let proxy = ForwardingProxy::start();
+    let mut tf = Terraform::new(&stack);
+    tf.write_config(&config);
+
+    tf.env("HTTP_PROXY", &proxy.url()).env("NO_PROXY", "");
+    let plan = tf.run(&["plan"]);
+    assert!(plan.success(), "plan through the proxy: {plan}");
+    assert!(plan.stdout.contains("+ name = \"behind-a-proxy\""), "{plan}");
+    let through_proxy = proxy.request_lines();
+    let endpoint = stack.endpoint().to_string();
+    assert!(
+        through_proxy
+            .iter()
+            .any(|line| line.starts_with(&format!("POST {endpoint}/"))),
+        "the provider's requests did not go through HTTP_PROXY: {through_proxy:?}"
+    );
+
+    tf.env("NO_PROXY", "127.0.0.1");
+    let plan = tf.run(&["plan"]);
+    assert!(plan.success(), "plan with NO_PROXY: {plan}");
+    assert_eq!(
+        proxy.request_lines().len(),
+        through_proxy.len(),
+        "a host named in NO_PROXY was still reached through the proxy"
     );
 }

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use futures::future::join_all;
 use terraform_provider_cognito::proto::tfplugin6::{
-    Diagnostic, DynamicValue, configure_provider, diagnostic, get_provider_schema, validate_provider_config,
-    validate_resource_config,
+    Diagnostic, DynamicValue, configure_provider, diagnostic, get_provider_schema, plan_resource_change, stop_provider,
+    validate_provider_config, validate_resource_config,
 };
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -778,6 +778,85 @@ async fn a_request_larger_than_tonics_default_4_mib_limit_is_decoded() {
         response.diagnostics
     );
     process.shutdown().await.expect("shut down");
+}
+
+/// A PlanResourceChange that keeps the provider busy for seconds on a small message: the client's name is 1.5 MB
+/// of "e" + combining acute accent, which decoding must normalise (NFC) character by character, in both the
+/// proposed state and the configuration.
+fn slow_plan_request() -> plan_resource_change::Request {
+    use std::collections::BTreeMap;
+    use terraform_provider_cognito::cognito::user_pool_client::schema::{TYPE_NAME, attr, schema};
+    use terraform_provider_cognito::tf::{Value, msgpack};
+
+    let schema = schema();
+    let ty = schema.value_type();
+    let mut object: BTreeMap<String, Value> = schema
+        .block
+        .attributes
+        .iter()
+        .map(|attribute| (attribute.name.to_string(), Value::Null))
+        .chain(
+            schema
+                .block
+                .blocks
+                .iter()
+                .map(|block| (block.type_name.to_string(), Value::Null)),
+        )
+        .collect();
+    object.insert(attr::NAME.to_string(), Value::string("e\u{301}".repeat(500_000)));
+    object.insert(attr::USER_POOL_ID.to_string(), Value::string("us-east-1_AbCdEfGhI"));
+    let config = msgpack::encode(&Value::Object(object), ty).expect("a complete object encodes");
+    let dynamic = |msgpack: Vec<u8>| {
+        Some(DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+    };
+    plan_resource_change::Request {
+        type_name: TYPE_NAME.to_string(),
+        prior_state: dynamic(vec![0xc0]),
+        proposed_new_state: dynamic(config.clone()),
+        config: dynamic(config),
+        ..Default::default()
+    }
+}
+
+/// StopProvider and Shutdown answer while a request that takes seconds of CPU is being worked on (issue: one heavy
+/// request used to hold up everything on the provider's single thread). Nothing here measures time: the calls
+/// must simply come back while the heavy one is still in flight (`scripts/bench` reports how fast they are).
+#[tokio::test]
+async fn stop_and_shutdown_answer_while_a_heavy_request_is_worked_on() {
+    let mut process = start_like_terraform().await;
+    let channel = process.connect().await.expect("connect");
+    let mut provider = channel.provider();
+    let plan = tokio::spawn(async move { provider.plan_resource_change(slow_plan_request()).await });
+    // Long enough for a 3 MB request to arrive over the local socket, far shorter than its decoding.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    channel
+        .provider()
+        .stop_provider(stop_provider::Request {})
+        .await
+        .expect("StopProvider answers");
+    assert!(
+        !plan.is_finished(),
+        "StopProvider only answered once the heavy request was done"
+    );
+
+    let outcome = process.shutdown().await.expect("exits after Shutdown");
+    assert!(
+        outcome.status.success(),
+        "{:?}; stderr:\n{}",
+        outcome.status,
+        process.stderr()
+    );
+    // The process is gone, so the heavy request ends without an answer; had Shutdown waited behind it, the
+    // answer would have come first.
+    let answer = plan.await.expect("the plan task ends");
+    assert!(
+        answer.is_err(),
+        "the heavy request was answered before Shutdown took effect"
+    );
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! A minimal blocking HTTP/1.1 client for the proxy's `/_proxy/` control endpoints.
+//! A minimal blocking HTTP/1.1 client for the proxy's `/_proxy/` control endpoints, and for Cognito requests sent
+//! to the proxy exactly as written.
 //!
 //! The control calls are a handful of small JSON requests to 127.0.0.1, made from both async and plain tests, so a
 //! synchronous client over `std::net::TcpStream` is enough and keeps the tests free of an HTTP client dependency and
@@ -38,6 +39,54 @@ pub fn call(
     path: &str,
     json_body: Option<&serde_json::Value>,
 ) -> Result<Vec<u8>, ControlError> {
+    let (status, response_body) = exchange(
+        base_url,
+        method,
+        path,
+        &[("Content-Type", "application/json")],
+        json_body,
+    )?;
+    if (200..300).contains(&status) {
+        Ok(response_body)
+    } else {
+        Err(ControlError::Status {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            status,
+            body: String::from_utf8_lossy(&response_body).into_owned(),
+        })
+    }
+}
+
+/// Sends one Cognito operation to `base_url` exactly as written (`X-Amz-Target` and the JSON 1.1 content type),
+/// bypassing the SDK and its own checks; returns the HTTP status and the decoded answer (`null` when empty).
+pub fn cognito_call(
+    base_url: &str,
+    operation: &str,
+    json_body: &serde_json::Value,
+) -> Result<(u16, serde_json::Value), ControlError> {
+    let target = format!("AWSCognitoIdentityProviderService.{operation}");
+    let headers = [
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("X-Amz-Target", target.as_str()),
+    ];
+    let (status, body) = exchange(base_url, "POST", "/", &headers, Some(json_body))?;
+    let answer = if body.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&body)?
+    };
+    Ok((status, answer))
+}
+
+/// One request on a fresh connection (`Connection: close`); the status and body of the answer, whatever it is.
+fn exchange(
+    base_url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    json_body: Option<&serde_json::Value>,
+) -> Result<(u16, Vec<u8>), ControlError> {
     let authority = base_url
         .strip_prefix("http://")
         .map(|rest| rest.trim_end_matches('/'))
@@ -51,28 +100,18 @@ pub fn call(
     let mut stream = TcpStream::connect(authority)?;
     stream.set_read_timeout(Some(CONTROL_TIMEOUT))?;
     stream.set_write_timeout(Some(CONTROL_TIMEOUT))?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\n\r\n",
-        body.len()
-    );
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     stream.write_all(head.as_bytes())?;
     stream.write_all(&body)?;
     stream.flush()?;
 
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
-    let (status, response_body) = parse_response(&raw)?;
-    if (200..300).contains(&status) {
-        Ok(response_body)
-    } else {
-        Err(ControlError::Status {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            status,
-            body: String::from_utf8_lossy(&response_body).into_owned(),
-        })
-    }
+    parse_response(&raw)
 }
 
 /// Splits a complete HTTP/1.1 response into its status code and body (honouring Content-Length when present).

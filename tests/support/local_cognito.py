@@ -104,6 +104,14 @@ operations. For each such request, in this order:
    answered with its rejection.
 3. ``latency_ms``: a delay before forwarding (fault ``latency`` when nothing else was injected).
 
+``namesake`` (null, or ``{"body": {...CreateUserPoolClient request...}, "hold_ms": N}``) stages someone else's
+create of a same-named client between a caller's listing and its create, once: the next ListUserPoolClients of
+``body.UserPoolId`` is answered from moto as it stood, then ``body`` is created in moto (dated then, as Cognito mode
+dates creates; not recorded: it is not the caller's), then the answer is held ``hold_ms`` before it goes (fault
+``namesake_listing``); the next CreateUserPoolClient of ``body.ClientName`` is answered HTTP 500
+``InternalErrorException`` without being forwarded (fault ``namesake_create_error``). Other faults do not apply to
+those two requests.
+
 HTTP details: the proxy is threaded (concurrent requests), speaks HTTP/1.1 with keep-alive to its clients and always
 answers with an exact Content-Length. moto answers ``Connection: close``; that header is not passed on, so the AWS
 SDK's connection pool can keep its connection to the proxy (a fresh one to moto is opened per request).
@@ -167,6 +175,7 @@ DEFAULT_FAULTS = {
     "latency_ms": 0,
     "operations": None,
     "rate_limit_per_second": None,
+    "namesake": None,
 }
 
 
@@ -208,6 +217,18 @@ def validated_faults(requested):
     limit = faults["rate_limit_per_second"]
     if limit is not None and (not is_number(limit) or limit <= 0):
         raise ConfigError("rate_limit_per_second must be null or a positive number")
+    namesake = faults["namesake"]
+    if namesake is not None:
+        body = namesake.get("body") if isinstance(namesake, dict) else None
+        valid = (
+            isinstance(body, dict)
+            and isinstance(body.get("UserPoolId"), str)
+            and isinstance(body.get("ClientName"), str)
+            and is_number(namesake.get("hold_ms", 0))
+            and namesake.get("hold_ms", 0) >= 0
+        )
+        if not valid:
+            raise ConfigError("namesake must be null or {body: {UserPoolId, ClientName, ...}, hold_ms: >= 0}")
     return faults
 
 
@@ -523,6 +544,7 @@ class ProxyState:
         self._random = random.Random(DEFAULT_FAULTS["seed"])
         self._buckets = {}
         self.secrets = ClientSecretStore(self.clock)
+        self._namesake_steps = []
 
     def cognito_mode(self):
         with self._lock:
@@ -565,6 +587,26 @@ class ProxyState:
         self._faults = faults
         self._random = random.Random(faults["seed"])
         self._buckets = {}
+        # The namesake's steps still to come.
+        self._namesake_steps = ["list", "create"] if faults["namesake"] is not None else []
+
+    def namesake_step(self, operation, body):
+        """The namesake step this request is (``"list"`` or ``"create"``) and the namesake, or (None, None)."""
+        with self._lock:
+            namesake = self._faults["namesake"]
+            if not self._namesake_steps or not isinstance(body, dict):
+                return None, None
+            step = self._namesake_steps[0]
+            wanted = {
+                "list": operation == "ListUserPoolClients"
+                and body.get("UserPoolId") == namesake["body"]["UserPoolId"],
+                "create": operation == "CreateUserPoolClient"
+                and body.get("ClientName") == namesake["body"]["ClientName"],
+            }[step]
+            if not wanted:
+                return None, None
+            self._namesake_steps.pop(0)
+            return step, namesake
 
     def reset(self):
         """Clears the log, faults and mode, then moto's state; raises OSError when moto does not answer."""
@@ -793,6 +835,15 @@ class ProxyHandler(BaseHTTPRequestHandler):
             "timestamp": time.time(),
         }
 
+        step, namesake = state.namesake_step(operation, body)
+        if step == "list":
+            self.list_then_stage_namesake(entry, raw_body, namesake)
+            return
+        if step == "create":
+            entry["fault"] = "namesake_create_error"
+            self.answer_and_record(entry, *error_answer(500, "InternalErrorException", "Internal server error"))
+            return
+
         plan = state.plan_faults(operation, body)
         entry["fault"] = plan.fault
         if plan.answer_instead is not None:
@@ -894,6 +945,26 @@ class ProxyHandler(BaseHTTPRequestHandler):
             except (ValueError, KeyError, TypeError):
                 return answer_body
         return with_secret_view(answer_body, secrets)
+
+    def list_then_stage_namesake(self, entry, raw_body, namesake):
+        """The ``namesake`` fault's listing: answered as moto stood before someone else's create of the namesake."""
+        try:
+            status, headers, answer_body = self.forward(raw_body)
+        except OSError as error:
+            self.answer_json(502, {"message": "moto did not answer: %s" % error})
+            return
+        state = self.server.state
+        created = self.moto_call(
+            "CreateUserPoolClient",
+            local_cognito_clients.request_for_moto("CreateUserPoolClient", namesake["body"], state.clock.now()),
+        )
+        if created is None:
+            self.answer_json(502, {"message": "moto refused the namesake"})
+            return
+        time.sleep(namesake.get("hold_ms", 0) / 1000.0)
+        entry["fault"] = "namesake_listing"
+        entry["moto_status"] = status
+        self.answer_and_record(entry, status, headers, answer_body)
 
     def answer_and_record(self, entry, status, headers, body):
         """Records the request with the answer it gets, then sends that answer: a client that has its answer finds

@@ -17,6 +17,7 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::types::{IdentityProviderTypeType, ResourceServerScopeType};
 use serde::Deserialize;
 
 use super::control_http::{self, ControlError};
@@ -53,13 +54,26 @@ pub struct RecordedRequest {
     pub body: serde_json::Value,
     /// The HTTP status the proxy answered (for a dropped response: the status moto gave).
     pub status: u16,
-    /// The injected fault, if any: `throttle`, `error`, `drop`, `rate_limit` or `latency`.
+    /// The status moto gave; `None` when the request never reached moto (an injected answer or a rejection).
+    #[serde(default)]
+    pub moto_status: Option<u16>,
+    /// The JSON body the client received; `null` when it received none (a dropped response) or no JSON.
+    #[serde(default)]
+    pub response: serde_json::Value,
+    /// Set when Cognito mode refused the request: the broken rule and the error code answered.
+    #[serde(default)]
+    pub rejected: Option<Rejected>,
+    /// The injected fault, if any: `throttle`, `error`, `drop`, `error_after_effect`, `rate_limit` or `latency`.
     pub fault: Option<String>,
     /// When the proxy received it, in epoch seconds.
     pub timestamp: f64,
-    /// The JSON answer the proxy gave (null when it gave none, or not JSON).
-    #[serde(default)]
-    pub response: serde_json::Value,
+}
+
+/// A request Cognito mode refused: which of its rules (`GET /_proxy/rules`) and the error code it answered.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Rejected {
+    pub rule: String,
+    pub code: String,
 }
 
 #[derive(Deserialize)]
@@ -247,12 +261,28 @@ impl LocalCognito {
             .collect()
     }
 
+    /// Sends one Cognito operation through the proxy exactly as written, past the SDK's own checks: the HTTP status
+    /// and the decoded answer. For requests the SDK could not express (wrong types, missing members).
+    pub fn cognito_call(&self, operation: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        control_http::cognito_call(&self.proxy_url, operation, body)
+            .unwrap_or_else(|error| panic!("{operation}: {error}\nstack stderr:\n{}", self.stderr_output()))
+    }
+
+    /// The rules Cognito mode enforces, by name, with the error code each answers (`GET /_proxy/rules`).
+    pub fn rules(&self) -> std::collections::BTreeMap<String, String> {
+        let body = self.control("GET", "/_proxy/rules", None);
+        serde_json::from_slice(&body)
+            .map_err(ControlError::from)
+            .unwrap_or_else(|error| panic!("GET /_proxy/rules: {error}"))
+    }
+
     /// Clears the request log, wipes moto's state, clears the faults and turns Cognito mode back on.
     pub fn reset(&self) {
         self.control("POST", "/_proxy/reset", None);
     }
 
-    /// Cognito mode (on by default) makes Update reset omitted members and fills in server defaults in responses.
+    /// Cognito mode (on by default) checks Create/Update as Cognito does, makes Update reset omitted members and
+    /// reports clients as Cognito reports them.
     pub fn set_cognito_mode(&self, enabled: bool) {
         self.control(
             "POST",
@@ -262,8 +292,8 @@ impl LocalCognito {
     }
 
     /// Replaces the fault configuration, e.g. `json!({"throttle_rate": 1.0, "operations": ["CreateUserPoolClient"]})`.
-    /// Keys: `seed`, `throttle_rate`, `error_rate`, `drop_rate`, `latency_ms`, `operations`,
-    /// `rate_limit_per_second`; unknown keys or bad values make the proxy answer 400, and this panic.
+    /// Keys: `seed`, `throttle_rate`, `error_rate`, `drop_rate`, `error_after_effect_rate`, `latency_ms`,
+    /// `operations`, `rate_limit_per_second`; unknown keys or bad values make the proxy answer 400, and this panic.
     pub fn set_faults(&self, faults: serde_json::Value) {
         self.control("POST", "/_proxy/config", Some(&serde_json::json!({ "faults": faults })));
     }
@@ -319,6 +349,57 @@ impl LocalCognito {
             .and_then(|pool| pool.id())
             .unwrap_or_else(|| panic!("CreateUserPool {name} returned no pool ID"))
             .to_owned()
+    }
+
+    /// Creates a resource server `identifier` with `scopes` in the pool: custom OAuth scopes
+    /// (`identifier/scope`) must name one, or Cognito refuses the client.
+    pub async fn create_resource_server(&self, user_pool_id: &str, identifier: &str, scopes: &[&str]) {
+        let scopes = scopes
+            .iter()
+            .map(|scope| {
+                ResourceServerScopeType::builder()
+                    .scope_name(*scope)
+                    .scope_description(*scope)
+                    .build()
+                    .expect("a scope has a name and a description")
+            })
+            .collect();
+        self.sdk()
+            .create_resource_server()
+            .user_pool_id(user_pool_id)
+            .identifier(identifier)
+            .name(identifier)
+            .set_scopes(Some(scopes))
+            .send()
+            .await
+            .unwrap_or_else(|error| {
+                panic!(
+                    "CreateResourceServer {identifier}: {}",
+                    aws_smithy_types::error::display::DisplayErrorContext(&error)
+                )
+            });
+    }
+
+    /// Creates an OpenID Connect identity provider `name` in the pool: a client can list it in
+    /// `SupportedIdentityProviders` only once it exists.
+    pub async fn create_identity_provider(&self, user_pool_id: &str, name: &str) {
+        self.sdk()
+            .create_identity_provider()
+            .user_pool_id(user_pool_id)
+            .provider_name(name)
+            .provider_type(IdentityProviderTypeType::Oidc)
+            .provider_details("client_id", "local-test")
+            .provider_details("authorize_scopes", "openid")
+            .provider_details("oidc_issuer", "https://issuer.example.com")
+            .provider_details("attributes_request_method", "GET")
+            .send()
+            .await
+            .unwrap_or_else(|error| {
+                panic!(
+                    "CreateIdentityProvider {name}: {}",
+                    aws_smithy_types::error::display::DisplayErrorContext(&error)
+                )
+            });
     }
 }
 

@@ -84,6 +84,18 @@ pub fn parse(output: &str) -> Vec<TfDiagnostic> {
     diagnostics
 }
 
+/// What Terraform says on every run with dev_overrides, which is how the tests use the provider.
+pub const DEV_OVERRIDES_WARNING: &str = "Provider development overrides are in effect";
+
+/// Every diagnostic of `output` (stdout and stderr may be concatenated) except the dev_overrides warning: what a
+/// user of the provider would be shown.
+pub fn shown_to_the_user(output: &str) -> Vec<TfDiagnostic> {
+    parse(output)
+        .into_iter()
+        .filter(|diagnostic| !(diagnostic.severity == Severity::Warning && diagnostic.summary == DEV_OVERRIDES_WARNING))
+        .collect()
+}
+
 /// The 1-based number of the only line of `text` containing `needle`; panics if there is not exactly one.
 pub fn line_of(text: &str, needle: &str) -> usize {
     let lines: Vec<usize> = text

@@ -25,6 +25,8 @@ mod fake;
 mod operation;
 mod pacing;
 mod retry;
+#[cfg(unix)]
+mod runtime_dir;
 mod sdk;
 mod stack;
 mod stop;
@@ -32,13 +34,17 @@ mod user_pool_client;
 
 use std::sync::Arc;
 
-pub use adopt::{Adoption, DEFAULT_MAX_CREATE_REQUESTS, decide as decide_adoption, may_have_created};
+pub use adopt::{
+    Created, DEFAULT_MAX_CREATE_REQUESTS, Newcomer, Registry, Verdict, decide as decide_adoption, may_have_created,
+};
 pub use client_secret::{ClientSecretCalls, ClientSecrets, Deleted, SecretPage};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
 pub use fake::{DescribeAfterRotation, FakeCognito, RecordedRequest};
 pub use operation::{Category, Effect, Operation, Scope};
-pub use pacing::{Pacer, PacingPolicy, Stopped};
-pub use retry::RetryPolicy;
+#[cfg(unix)]
+pub use pacing::FileStore;
+pub use pacing::{MemoryStore, Pacer, PacingPolicy, QuotaOwner, Stopped, Store};
+pub use retry::{Budget, RetryPolicy};
 pub use sdk::{SdkCognito, classify_sdk_error};
 pub use stack::Stack;
 pub use stop::StopSignal;
@@ -62,10 +68,11 @@ pub struct Cognito {
 impl Cognito {
     /// `max_create_requests` (at least 1) bounds how often one create is sent when each earlier request was found
     /// to have made nothing.
-    pub fn new<B: Backend>(backend: Arc<B>, stack: Stack, max_create_requests: u32) -> Cognito {
+    /// `registry` is how creates learn of the other runs on this machine ([`Registry::on_this_machine`]).
+    pub fn new<B: Backend>(backend: Arc<B>, stack: Stack, max_create_requests: u32, registry: Registry) -> Cognito {
         let stack = Arc::new(stack);
         Cognito {
-            clients: UserPoolClients::new(backend.clone(), stack.clone(), max_create_requests),
+            clients: UserPoolClients::new(backend.clone(), stack.clone(), max_create_requests, registry),
             secrets: ClientSecrets::new(backend, stack),
         }
     }
@@ -73,7 +80,12 @@ impl Cognito {
     /// The facades straight over `backend`: one attempt per call, unpaced. What unit tests of the layers above
     /// want from the in-memory Cognito.
     pub fn direct<B: Backend>(backend: Arc<B>) -> Cognito {
-        Cognito::new(backend, Stack::default(), DEFAULT_MAX_CREATE_REQUESTS)
+        Cognito::new(
+            backend,
+            Stack::default(),
+            DEFAULT_MAX_CREATE_REQUESTS,
+            Registry::default(),
+        )
     }
 
     /// App clients.
@@ -102,9 +114,18 @@ impl TestClients {
     }
 
     pub(crate) fn with_max_create_requests(fake: FakeCognito, stack: Stack, max_create_requests: u32) -> TestClients {
+        TestClients::with_registry(fake, stack, max_create_requests, Registry::default())
+    }
+
+    pub(crate) fn with_registry(
+        fake: FakeCognito,
+        stack: Stack,
+        max_create_requests: u32,
+        registry: Registry,
+    ) -> TestClients {
         let fake = Arc::new(fake);
         TestClients {
-            clients: UserPoolClients::new(fake.clone(), Arc::new(stack), max_create_requests),
+            clients: UserPoolClients::new(fake.clone(), Arc::new(stack), max_create_requests, registry),
             fake,
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! Which errors are retried is [`ApiError::is_retryable_for`]'s decision; this layer decides when and how often:
 //! exponential backoff from `base_delay`, capped at `max_delay`, jittered so that clients throttled together do
-//! not come back together, at most `max_attempts` attempts, and never a wait that would end after `max_total`.
+//! not come back together, at most `max_attempts` attempts that fail other than by throttling, and never a wait
+//! that would end after the call's [`Budget`] (`max_total` from its start, attempts included).
 //! A cancelled token (Terraform is stopping) ends a pending wait at once. A call in flight is never interrupted
 //! here: an interrupted Create could leave a client that state does not know.
 
@@ -16,7 +17,8 @@ use super::{ApiError, ErrorKind, Operation, StopSignal};
 /// How often and how long to retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included; 1 means no retries.
+    /// Attempts that may fail other than by throttling, the first included; 1 means no retries. Throttled
+    /// attempts are bounded by `max_total` alone.
     pub max_attempts: u32,
     /// The wait before the first retry, doubled for each further one.
     pub base_delay: Duration,
@@ -71,20 +73,61 @@ impl RetryPolicy {
     }
 }
 
-/// The retry decisions for one call: counts its attempts and keeps its time budget.
+/// The time one call may take, its attempts, waits and any lookups that belong to it included: calls made on
+/// its behalf (e.g. the listings of a create's adoption) share it rather than start their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    deadline: Instant,
+}
+
+impl Budget {
+    /// A budget of `total` from now.
+    pub fn starting_now(total: Duration) -> Budget {
+        Budget {
+            deadline: Instant::now() + total,
+        }
+    }
+
+    /// Whether a wait of `delay` from now would end before the budget does (never, for an empty budget).
+    pub fn allows(&self, delay: Duration) -> bool {
+        Instant::now() + delay < self.deadline
+    }
+
+    /// What is left of it.
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+}
+
+/// The retry decisions for one call.
+///
+/// Throttling is not a failure of the call: Cognito turned the request away before acting on it, and the pacer
+/// has slowed down. So a throttled attempt is retried for as long as the budget allows and does not count against
+/// `max_attempts`, which bounds real failures (5xx, lost answers, concurrent modifications).
 #[derive(Debug)]
 pub(super) struct Retries<'a> {
     policy: &'a RetryPolicy,
-    started: Instant,
-    attempt: u32,
+    budget: &'a Budget,
+    /// Attempts made so far, throttled ones included.
+    attempts: u32,
+    /// Attempts that failed other than by throttling.
+    failures: u32,
+    /// Throttled attempts since the last other outcome.
+    throttled_in_a_row: u32,
 }
 
+/// Consecutive throttles stretch the wait before the next attempt up to this many doublings of the base delay; the
+/// pacer, slowed down by each throttle, spaces the attempts further.
+const MAX_THROTTLE_DOUBLINGS: u32 = 3;
+
 impl<'a> Retries<'a> {
-    pub(super) fn start(policy: &'a RetryPolicy) -> Retries<'a> {
+    pub(super) fn start(policy: &'a RetryPolicy, budget: &'a Budget) -> Retries<'a> {
         Retries {
             policy,
-            started: Instant::now(),
-            attempt: 1,
+            budget,
+            attempts: 0,
+            failures: 0,
+            throttled_in_a_row: 0,
         }
     }
 
@@ -94,12 +137,24 @@ impl<'a> Retries<'a> {
         operation: Operation,
         mut error: ApiError,
     ) -> Result<(Duration, ApiError), ApiError> {
-        error.attempts = self.attempt;
-        if !error.is_retryable_for(operation) || self.attempt >= self.policy.max_attempts {
+        self.attempts += 1;
+        error.attempts = self.attempts;
+        if !error.is_retryable_for(operation) {
             return Err(error);
         }
-        let delay = self.policy.delay(self.attempt, fastrand::f64());
-        if self.started.elapsed() + delay > self.policy.max_total {
+        let delay = if error.kind == ErrorKind::Throttled {
+            self.throttled_in_a_row += 1;
+            self.policy
+                .delay(self.throttled_in_a_row.min(MAX_THROTTLE_DOUBLINGS), fastrand::f64())
+        } else {
+            self.throttled_in_a_row = 0;
+            self.failures += 1;
+            if self.failures >= self.policy.max_attempts {
+                return Err(error);
+            }
+            self.policy.delay(self.failures, fastrand::f64())
+        };
+        if !self.budget.allows(delay) {
             return Err(error);
         }
         tracing::warn!(
@@ -107,11 +162,10 @@ impl<'a> Retries<'a> {
             scope = %error.scope,
             kind = ?error.kind,
             code = error.code.as_deref().unwrap_or("-"),
-            attempt = self.attempt,
+            attempt = self.attempts,
             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
             "Cognito call failed; retrying"
         );
-        self.attempt += 1;
         Ok((delay, error))
     }
 }
@@ -225,15 +279,62 @@ mod tests {
         for _ in 0..5 {
             fake.fail_next(
                 Operation::LIST_CLIENTS,
-                service(Operation::LIST_CLIENTS, None, "TooManyRequestsException"),
+                service(Operation::LIST_CLIENTS, None, "InternalErrorException"),
             );
         }
         let api = retrying(fake, quick(3));
         let error = api.list(POOL).await.unwrap_err();
-        assert_eq!(error.kind, ErrorKind::Throttled);
+        assert_eq!(error.kind, ErrorKind::Transient);
         assert_eq!(error.attempts, 3);
         assert!(error.to_string().ends_with("(after 3 attempts)"), "{error}");
         assert_eq!(api.inner().requests_of(Operation::LIST_CLIENTS).len(), 3);
+    }
+
+    #[tokio::test]
+    async fn throttling_does_not_use_up_the_retries() {
+        let fake = FakeCognito::new().with_user_pool(POOL);
+        for code in ["TooManyRequestsException", "InternalErrorException"]
+            .into_iter()
+            .cycle()
+            .take(6)
+        {
+            fake.fail_next(Operation::LIST_CLIENTS, service(Operation::LIST_CLIENTS, None, code));
+        }
+        // Three failures allowed: the three 5xx answers count, the three throttles do not.
+        let api = retrying(fake, quick(4));
+        api.list(POOL).await.unwrap();
+        assert_eq!(api.inner().requests_of(Operation::LIST_CLIENTS).len(), 7);
+    }
+
+    /// Throttling is retried for as long as the budget allows, and the error then counts every attempt.
+    #[tokio::test(start_paused = true)]
+    async fn throttling_is_retried_within_the_budget() {
+        let fake = FakeCognito::new().with_user_pool(POOL);
+        for _ in 0..100 {
+            fake.fail_next(
+                Operation::LIST_CLIENTS,
+                service(Operation::LIST_CLIENTS, None, "TooManyRequestsException"),
+            );
+        }
+        let policy = RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(20),
+            max_total: Duration::from_secs(10),
+        };
+        let api = retrying(fake, policy);
+        let started = Instant::now();
+        let error = api.list(POOL).await.unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Throttled);
+        let sent = api.inner().requests_of(Operation::LIST_CLIENTS).len();
+        assert_eq!(error.attempts as usize, sent);
+        assert!(sent > 2, "more attempts than max_attempts: {sent}");
+        assert!(started.elapsed() < Duration::from_secs(10), "never beyond the budget");
+        assert!(
+            started.elapsed() > Duration::from_secs(5),
+            "waits stretch up to 4 s: {:?}",
+            started.elapsed()
+        );
     }
 
     #[tokio::test]

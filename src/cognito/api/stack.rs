@@ -4,7 +4,8 @@
 //! - each attempt waits for a slot of the shared [`Pacer`] first, so a large apply runs at Cognito's request-rate
 //!   quotas instead of bouncing off them, and a throttling answer slows the next attempts down;
 //! - a failed attempt is retried by error class and by what the operation does ([`super::ApiError::is_retryable_for`]),
-//!   with capped, jittered exponential backoff within the [`RetryPolicy`];
+//!   with capped, jittered exponential backoff within the [`RetryPolicy`] and the call's [`Budget`] (throttled
+//!   attempts count against the budget only, not against the number of attempts);
 //! - every wait (for a slot, or before a retry) ends at once when Terraform stops the provider ([`StopSignal`]).
 //!   An attempt in flight is never interrupted here: an interrupted create could leave something that state does
 //!   not know.
@@ -15,7 +16,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use super::retry::{self, Retries};
+use super::retry::{self, Budget, Retries};
 use super::{ApiError, Operation, Pacer, RetryPolicy, Scope, StopSignal};
 
 /// Pacing, retries and stop handling for any call. The default makes one unpaced attempt: the facades straight
@@ -66,17 +67,43 @@ impl Stack {
         self.pacer.as_ref()
     }
 
+    /// A budget for one call, starting now: `max_total` of the retry policy.
+    pub fn budget(&self) -> Budget {
+        Budget::starting_now(self.retry.max_total)
+    }
+
     /// Runs `attempt` (one request of `operation` about `scope`) paced, and again while the error says that is
-    /// useful and safe and the policy allows.
-    pub async fn call<T, F, Fut>(&self, operation: Operation, scope: &Scope, mut attempt: F) -> Result<T, ApiError>
+    /// useful and safe and the policy allows, within a budget of its own.
+    pub async fn call<T, F, Fut>(&self, operation: Operation, scope: &Scope, attempt: F) -> Result<T, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        let mut retries = Retries::start(&self.retry);
+        self.call_within(&self.budget(), operation, scope, attempt).await
+    }
+
+    /// [`call`](Self::call) within `budget`, which calls made on behalf of the same operation share. `attempt` is
+    /// invoked once a slot is free, right before its request is sent.
+    pub async fn call_within<T, F, Fut>(
+        &self,
+        budget: &Budget,
+        operation: Operation,
+        scope: &Scope,
+        mut attempt: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let mut retries = Retries::start(&self.retry, budget);
         loop {
             let result = match &self.pacer {
-                Some(pacer) => pacer.run(operation, scope, &self.stop, attempt()).await,
+                Some(pacer) => {
+                    pacer.admit(operation, scope, &self.stop).await?;
+                    let outcome = attempt().await;
+                    pacer.observe(operation, scope, &outcome);
+                    outcome
+                }
                 None => attempt().await,
             };
             let error = match result {

@@ -358,7 +358,7 @@ mod tests {
                 &Context::default(),
                 config(
                     source.schema(),
-                    &[("user_pool_id", POOL), ("client_id", &created.client_id)],
+                    &[(attr::USER_POOL_ID, POOL), (ds_attr::CLIENT_ID, &created.client_id)],
                 ),
             )
             .await;
@@ -390,7 +390,7 @@ mod tests {
                 &Context::default(),
                 config(
                     source.schema(),
-                    &[("user_pool_id", POOL), ("client_id", "nosuchclient")],
+                    &[(attr::USER_POOL_ID, POOL), (ds_attr::CLIENT_ID, "nosuchclient")],
                 ),
             )
             .await;
@@ -412,7 +412,10 @@ mod tests {
         let source = UserPoolClientsDataSource::new(Arc::new(FakeSource(fake)));
 
         let (value, diagnostics) = source
-            .read(&Context::default(), config(source.schema(), &[("user_pool_id", POOL)]))
+            .read(
+                &Context::default(),
+                config(source.schema(), &[(attr::USER_POOL_ID, POOL)]),
+            )
             .await;
 
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
@@ -448,7 +451,10 @@ mod tests {
         );
         let source = UserPoolClientsDataSource::new(Arc::new(FakeSource(fake)));
         let (_, diagnostics) = source
-            .read(&Context::default(), config(source.schema(), &[("user_pool_id", POOL)]))
+            .read(
+                &Context::default(),
+                config(source.schema(), &[(attr::USER_POOL_ID, POOL)]),
+            )
             .await;
         assert!(
             diagnostics
@@ -460,7 +466,10 @@ mod tests {
         );
 
         let (_, diagnostics) = source
-            .read(&Context::default(), config(source.schema(), &[("user_pool_id", "")]))
+            .read(
+                &Context::default(),
+                config(source.schema(), &[(attr::USER_POOL_ID, "")]),
+            )
             .await;
         assert_eq!(
             diagnostics.iter().next().unwrap().attribute,

@@ -35,23 +35,20 @@ use schema::attr;
 use state::get;
 
 pub struct UserPoolClientResource {
-    schema: Schema,
     apis: Arc<dyn ApiSource>,
 }
 
 impl UserPoolClientResource {
     pub fn new(apis: Arc<dyn ApiSource>) -> UserPoolClientResource {
-        UserPoolClientResource {
-            schema: schema::schema(),
-            apis,
-        }
+        UserPoolClientResource { apis }
     }
 
     async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
         self.apis.api().await
     }
 
-    /// Creates or updates the client. An error means nothing changed remotely.
+    /// Creates or updates the client: the new state, and a warning when a created client was adopted. An error
+    /// means nothing changed remotely.
     async fn apply_change(&self, ctx: &Context, request: &ApplyRequest) -> Result<(Value, Diagnostics), Diagnostics> {
         let settings = state::settings_from_value(&request.planned)
             .map_err(|problem| internal(format!("the planned value is incomplete: {problem}")))?;
@@ -68,16 +65,23 @@ impl UserPoolClientResource {
                 .create(&user_pool_id, &settings, secret)
                 .await
                 .map_err(|error| api_diagnostics(&error))?;
-            tracing::info!(user_pool_id, client_id = %created.client_id, "created app client");
+            tracing::info!(user_pool_id, client_id = %created.client.client_id, "created app client");
+            let mut diagnostics: Diagnostics = created
+                .adopted
+                .map(|note| Diagnostic::warning("App client adopted after a lost answer", note).into())
+                .unwrap_or_default();
+            let created = created.client;
             let new_state = secrets::finish_state(
                 state::state_from_remote(&created, &request.planned),
                 confidential,
                 custom,
             );
-            let (initial_secret_id, diagnostics) = if confidential {
-                secrets::initial_secret_id(ctx, &api, &created).await
+            let initial_secret_id = if confidential {
+                let (id, warnings) = secrets::initial_secret_id(ctx, &api, &created).await;
+                diagnostics.extend(warnings);
+                id
             } else {
-                (Value::Null, Diagnostics::new())
+                Value::Null
             };
             let new_state = secrets::with_attribute(new_state, attr::INITIAL_SECRET_ID, initial_secret_id);
             return Ok((new_state, diagnostics));
@@ -214,7 +218,7 @@ impl Resource for UserPoolClientResource {
     }
 
     fn schema(&self) -> &Schema {
-        &self.schema
+        schema::schema()
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -228,7 +232,8 @@ impl Resource for UserPoolClientResource {
         let planned = plan::plan(&request.prior, &secrets::config_for_plan(&request.config));
         PlanResponse {
             planned: secrets::adjust_plan(planned, secrets::has_custom_secret(&planned_private)),
-            requires_replace: plan::requires_replace(),
+            // The schema declares which changes replace the client; the framework answers with them.
+            requires_replace: Vec::new(),
             planned_private,
             diagnostics: Diagnostics::new(),
         }

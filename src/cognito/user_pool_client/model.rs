@@ -61,13 +61,26 @@ pub struct TokenValidityUnits {
     pub refresh_token: TimeUnit,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct AnalyticsConfiguration {
     pub application_arn: Option<String>,
     pub application_id: Option<String>,
     pub external_id: Option<String>,
     pub role_arn: Option<String>,
     pub user_data_shared: bool,
+}
+
+impl fmt::Debug for AnalyticsConfiguration {
+    /// External IDs are shared secrets between accounts: keep them out of debug output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AnalyticsConfiguration")
+            .field("application_arn", &self.application_arn)
+            .field("application_id", &self.application_id)
+            .field("external_id", &self.external_id.as_ref().map(|_| "<redacted>"))
+            .field("role_arn", &self.role_arn)
+            .field("user_data_shared", &self.user_data_shared)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -112,11 +125,6 @@ pub struct ClientSettings {
 
 impl fmt::Debug for ClientSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // External IDs are shared secrets between accounts: keep them out of debug output.
-        let analytics = self.analytics_configuration.as_ref().map(|a| AnalyticsConfiguration {
-            external_id: a.external_id.as_ref().map(|_| "<redacted>".to_string()),
-            ..a.clone()
-        });
         f.debug_struct("ClientSettings")
             .field("name", &self.name)
             .field("access_token_validity", &self.access_token_validity)
@@ -143,7 +151,7 @@ impl fmt::Debug for ClientSettings {
             .field("read_attributes", &self.read_attributes)
             .field("write_attributes", &self.write_attributes)
             .field("supported_identity_providers", &self.supported_identity_providers)
-            .field("analytics_configuration", &analytics)
+            .field("analytics_configuration", &self.analytics_configuration)
             .field("refresh_token_rotation", &self.refresh_token_rotation)
             .finish()
     }
@@ -161,13 +169,13 @@ impl ClientSettings {
             auth_session_validity: defaults::AUTH_SESSION_VALIDITY,
             token_validity_units: units,
             allowed_oauth_flows: BTreeSet::new(),
-            allowed_oauth_flows_user_pool_client: false,
+            allowed_oauth_flows_user_pool_client: defaults::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT,
             allowed_oauth_scopes: BTreeSet::new(),
             callback_urls: BTreeSet::new(),
             logout_urls: BTreeSet::new(),
             default_redirect_uri: None,
             enable_token_revocation: defaults::ENABLE_TOKEN_REVOCATION,
-            enable_propagate_additional_user_context_data: false,
+            enable_propagate_additional_user_context_data: defaults::ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA,
             explicit_auth_flows: defaults::explicit_auth_flows(),
             prevent_user_existence_errors: defaults::PREVENT_USER_EXISTENCE_ERRORS.to_string(),
             read_attributes: BTreeSet::new(),
@@ -209,6 +217,12 @@ impl From<bool> for InitialSecret {
     }
 }
 
+impl From<&InitialSecret> for InitialSecret {
+    fn from(secret: &InitialSecret) -> InitialSecret {
+        secret.clone()
+    }
+}
+
 /// A client as Cognito reports it, defaults filled in.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RemoteClient {
@@ -234,7 +248,9 @@ impl fmt::Debug for RemoteClient {
     }
 }
 
-/// Cognito's documented defaults (cognito-client-facts §6). Durations are expressed in whatever unit applies.
+/// Cognito's documented defaults (cognito-client-facts §6): what a member left out of Create or Update becomes,
+/// and what a response that leaves it out means. Durations are expressed in whatever unit applies. The schema
+/// declares each argument's default from these, and the API mapping fills absent response members with them.
 pub mod defaults {
     use super::{TimeUnit, TokenValidityUnits};
     use std::collections::BTreeSet;
@@ -248,7 +264,10 @@ pub mod defaults {
     pub const ID_TOKEN_SECONDS: i64 = 3_600;
     pub const REFRESH_TOKEN_SECONDS: i64 = 30 * 86_400;
     pub const AUTH_SESSION_VALIDITY: i64 = 3;
+    pub const ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT: bool = false;
     pub const ENABLE_TOKEN_REVOCATION: bool = true;
+    pub const ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA: bool = false;
+    pub const USER_DATA_SHARED: bool = false;
     pub const PREVENT_USER_EXISTENCE_ERRORS: &str = "LEGACY";
     pub const ROTATION_DISABLED: &str = "DISABLED";
     pub const EXPLICIT_AUTH_FLOWS: [&str; 3] = ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"];
@@ -300,5 +319,26 @@ mod tests {
         let text = format!("{client:?}");
         assert!(!text.contains("super-secret-value"));
         assert!(text.contains("<redacted>"));
+    }
+
+    #[test]
+    fn debug_output_hides_the_analytics_external_id() {
+        let analytics = AnalyticsConfiguration {
+            application_arn: None,
+            application_id: Some("0123456789abcdef".into()),
+            external_id: Some("shared-s3cr3t-id".into()),
+            role_arn: Some("arn:aws:iam::123456789012:role/pinpoint".into()),
+            user_data_shared: false,
+        };
+        let mut settings = ClientSettings::with_defaults("app");
+        settings.analytics_configuration = Some(analytics.clone());
+        for text in [
+            format!("{analytics:?}"),
+            format!("{settings:?}"),
+            format!("{settings:#?}"),
+        ] {
+            assert!(!text.contains("shared-s3cr3t-id"), "{text}");
+            assert!(text.contains("0123456789abcdef"), "{text}");
+        }
     }
 }

@@ -1,142 +1,42 @@
-//! Planning, as pure functions over values: the plan is the configuration with Cognito's default written in for
-//! every argument left out (so the plan shows the value that will exist, and removing an argument resets it),
-//! plus the computed attributes. Nothing here is random or time-dependent, so the apply-time re-plan always
-//! equals the reviewed plan.
+//! Planning, as pure functions over values: the plan is the configuration with the default the schema declares
+//! written in for every argument left out (Cognito's, so the plan shows the value that will exist, and removing an
+//! argument resets it), plus the computed attributes. Nothing here is random or time-dependent, so the apply-time
+//! re-plan always equals the reviewed plan.
 
 use std::collections::BTreeMap;
 
-use super::schema::attr;
+use super::schema::{attr, schema};
 use super::state::{block, get};
-use crate::cognito::user_pool_client::model::{TimeUnit, defaults};
-use crate::tf::diagnostics::AttributePath;
 use crate::tf::value::Value;
-
-/// Attributes only the provider sets; everything else is the client's configuration.
-const COMPUTED_ONLY: [&str; 5] = [
-    attr::ID,
-    attr::CLIENT_SECRET,
-    attr::INITIAL_SECRET_ID,
-    attr::CREATION_DATE,
-    attr::LAST_MODIFIED_DATE,
-];
-
-/// Changing these needs a new client.
-pub fn requires_replace() -> Vec<AttributePath> {
-    vec![
-        AttributePath::attribute(attr::USER_POOL_ID),
-        AttributePath::attribute(attr::GENERATE_SECRET),
-    ]
-}
 
 /// The planned state for `config` (wholly or partly known) given the `prior` state (null on create).
 pub fn plan(prior: &Value, config: &Value) -> Value {
-    let Value::Object(config_attributes) = config else {
+    let Value::Object(mut planned) = schema().block.with_defaults(config) else {
         return config.clone();
     };
-    let mut planned = config_attributes.clone();
+    if let Some(Value::List(analytics)) = planned.get_mut(attr::ANALYTICS_CONFIGURATION) {
+        plan_role_arns(analytics, block(prior, attr::ANALYTICS_CONFIGURATION));
+    }
 
-    let units_config = get(config, attr::TOKEN_VALIDITY_UNITS);
-    let planned_units = plan_units(units_config);
-    let unit_of = |name: &str, default: TimeUnit| -> Option<TimeUnit> {
-        match &planned_units {
-            Value::List(items) if items.is_empty() => Some(default),
-            Value::List(items) => items[0]
-                .attribute(name)
-                .and_then(Value::as_str)
-                .and_then(TimeUnit::parse),
-            _ => None,
-        }
-    };
-    let validity_default = |unit: Option<TimeUnit>, of_unit: fn(TimeUnit) -> i64| match unit {
-        Some(unit) => Value::int(of_unit(unit)),
-        None => Value::unknown(),
-    };
-    let access_default = validity_default(
-        unit_of(attr::ACCESS_TOKEN, defaults::UNITS.access_token),
-        defaults::access_token_validity,
-    );
-    let id_default = validity_default(
-        unit_of(attr::ID_TOKEN, defaults::UNITS.id_token),
-        defaults::id_token_validity,
-    );
-    let refresh_default = validity_default(
-        unit_of(attr::REFRESH_TOKEN, defaults::UNITS.refresh_token),
-        defaults::refresh_token_validity,
-    );
-
-    let mut default_if_null = |name: &str, default: Value| {
-        let slot = planned.entry(name.to_string()).or_insert(Value::Null);
-        if slot.is_null() {
-            *slot = default;
-        }
-    };
-    default_if_null(attr::GENERATE_SECRET, Value::Bool(false));
-    default_if_null(attr::CLIENT_SECRET_IN_STATE, Value::Bool(true));
-    default_if_null(attr::ACCESS_TOKEN_VALIDITY, access_default);
-    default_if_null(attr::ID_TOKEN_VALIDITY, id_default);
-    default_if_null(attr::REFRESH_TOKEN_VALIDITY, refresh_default);
-    default_if_null(attr::AUTH_SESSION_VALIDITY, Value::int(defaults::AUTH_SESSION_VALIDITY));
-    default_if_null(attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT, Value::Bool(false));
-    default_if_null(
-        attr::ENABLE_TOKEN_REVOCATION,
-        Value::Bool(defaults::ENABLE_TOKEN_REVOCATION),
-    );
-    default_if_null(attr::ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA, Value::Bool(false));
-    default_if_null(
-        attr::PREVENT_USER_EXISTENCE_ERRORS,
-        Value::string(defaults::PREVENT_USER_EXISTENCE_ERRORS),
-    );
-    for name in attr::STRING_SETS {
-        let default = if name == attr::EXPLICIT_AUTH_FLOWS {
-            super::state::string_set(&defaults::explicit_auth_flows())
+    // What only Cognito sets: unknown until the client exists; then the prior value, but for the modification
+    // date of a client that changes. A new secret exists only after a replacement, which Terraform plans from a
+    // null prior.
+    let changed = !prior.is_null() && configuration_differs(&planned, prior);
+    for name in schema().block.computed_only() {
+        let value = if prior.is_null() || (changed && name == attr::LAST_MODIFIED_DATE) {
+            Value::unknown()
         } else {
-            Value::Set(Vec::new())
+            get(prior, name).clone()
         };
-        default_if_null(name, default);
-    }
-    planned.insert(attr::TOKEN_VALIDITY_UNITS.to_string(), planned_units);
-    planned.insert(
-        attr::ANALYTICS_CONFIGURATION.to_string(),
-        plan_analytics(
-            get(config, attr::ANALYTICS_CONFIGURATION),
-            block(prior, attr::ANALYTICS_CONFIGURATION),
-        ),
-    );
-
-    if prior.is_null() {
-        let secret = match (
-            planned.get(attr::GENERATE_SECRET),
-            planned.get(attr::CLIENT_SECRET_IN_STATE),
-        ) {
-            (Some(Value::Bool(false)), _) | (_, Some(Value::Bool(false))) => Value::Null,
-            _ => Value::unknown(),
-        };
-        planned.insert(attr::ID.to_string(), Value::unknown());
-        planned.insert(attr::CLIENT_SECRET.to_string(), secret);
-        planned.insert(attr::CREATION_DATE.to_string(), Value::unknown());
-        planned.insert(attr::LAST_MODIFIED_DATE.to_string(), Value::unknown());
-        let initial_secret = match planned.get(attr::GENERATE_SECRET) {
-            Some(Value::Bool(false)) => Value::Null,
-            _ => Value::unknown(),
-        };
-        planned.insert(attr::INITIAL_SECRET_ID.to_string(), initial_secret);
-        return Value::Object(planned);
-    }
-
-    let changed = configuration_differs(&planned, prior);
-    for name in COMPUTED_ONLY {
-        planned.insert(name.to_string(), get(prior, name).clone());
-    }
-    if changed {
-        planned.insert(attr::LAST_MODIFIED_DATE.to_string(), Value::unknown());
-        // A new secret exists only after a replacement, which Terraform plans from a null prior.
+        planned.insert(name.to_string(), value);
     }
     planned.insert(attr::CLIENT_SECRET.to_string(), plan_secret(&planned, prior));
     Value::Object(planned)
 }
 
-/// The secret of an existing client as `client_secret_in_state` asks: dropped when false, the prior one when
-/// true, and unknown (read back at apply) when the prior state did not hold it but a secret exists.
+/// The secret as `client_secret_in_state` asks: null when false or without a secret, the prior one when true,
+/// and unknown (read back at apply) when the prior state did not hold it (or there is none yet) but a secret
+/// exists or may.
 ///
 /// A prior state that kept the secret keeps what it holds, null included: after a rotation Cognito may report no
 /// secret at all, and that must not plan a change on every run.
@@ -144,90 +44,46 @@ fn plan_secret(planned: &BTreeMap<String, Value>, prior: &Value) -> Value {
     let in_state = planned.get(attr::CLIENT_SECRET_IN_STATE).unwrap_or(&Value::Null);
     let has_secret = planned.get(attr::GENERATE_SECRET).unwrap_or(&Value::Null);
     let prior_secret = get(prior, attr::CLIENT_SECRET);
+    let kept_before = !prior.is_null() && super::state::secret_in_state(prior);
     match (in_state, has_secret) {
         (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Null,
-        (Value::Bool(true), Value::Bool(true)) if !prior_secret.is_null() || super::state::secret_in_state(prior) => {
-            prior_secret.clone()
-        }
+        (Value::Bool(true), Value::Bool(true)) if !prior_secret.is_null() || kept_before => prior_secret.clone(),
         _ => Value::unknown(),
     }
 }
 
 /// Whether applying `planned` would change anything compared with `prior` (sets compared as sets).
 pub fn configuration_differs(planned: &BTreeMap<String, Value>, prior: &Value) -> bool {
+    let computed_only = |name: &str| schema().block.computed_only().any(|computed| computed == name);
     planned
         .iter()
-        .filter(|(name, _)| !COMPUTED_ONLY.contains(&name.as_str()))
+        .filter(|(name, _)| !computed_only(name))
         .any(|(name, value)| !value.is_wholly_known() || !value.semantically_equal(get(prior, name)))
 }
 
-/// Units left out inside a configured block take Cognito's default units.
-fn plan_units(config: &Value) -> Value {
-    let Value::List(items) = config else {
-        return config.clone();
-    };
-    let defaults = [
-        (attr::ACCESS_TOKEN, defaults::UNITS.access_token),
-        (attr::ID_TOKEN, defaults::UNITS.id_token),
-        (attr::REFRESH_TOKEN, defaults::UNITS.refresh_token),
-    ];
-    Value::List(
-        items
-            .iter()
-            .map(|item| {
-                let Value::Object(fields) = item else {
-                    return item.clone();
-                };
-                let mut fields = fields.clone();
-                for (name, unit) in defaults {
-                    let slot = fields.entry(name.to_string()).or_insert(Value::Null);
-                    if slot.is_null() {
-                        *slot = Value::string(unit.as_str());
-                    }
-                }
-                Value::Object(fields)
-            })
-            .collect(),
-    )
-}
-
-/// `user_data_shared` defaults to false; `role_arn`, when left out with `application_arn`, is Cognito's choice:
-/// the prior one while the project stays the same, unknown otherwise.
-fn plan_analytics(config: &Value, prior: Option<&Value>) -> Value {
-    let Value::List(items) = config else {
-        return config.clone();
-    };
-    Value::List(
-        items
-            .iter()
-            .map(|item| {
-                let Value::Object(fields) = item else {
-                    return item.clone();
-                };
-                let mut fields = fields.clone();
-                let shared = fields.entry(attr::USER_DATA_SHARED.to_string()).or_insert(Value::Null);
-                if shared.is_null() {
-                    *shared = Value::Bool(false);
-                }
-                let application_arn = fields.get(attr::APPLICATION_ARN).cloned().unwrap_or(Value::Null);
-                let role = fields.entry(attr::ROLE_ARN.to_string()).or_insert(Value::Null);
-                if role.is_null() && !application_arn.is_null() {
-                    let same_project = prior.is_some_and(|p| get(p, attr::APPLICATION_ARN) == &application_arn);
-                    *role = match prior.map(|p| get(p, attr::ROLE_ARN)) {
-                        Some(prior_role) if same_project && !prior_role.is_null() => prior_role.clone(),
-                        _ => Value::unknown(),
-                    };
-                }
-                Value::Object(fields)
-            })
-            .collect(),
-    )
+/// `role_arn`, when left out with `application_arn`, is Cognito's choice: the prior one while the project stays
+/// the same, unknown otherwise.
+fn plan_role_arns(analytics: &mut [Value], prior: Option<&Value>) {
+    for instance in analytics {
+        let Value::Object(fields) = instance else {
+            continue;
+        };
+        let application_arn = fields.get(attr::APPLICATION_ARN).cloned().unwrap_or(Value::Null);
+        let role = fields.entry(attr::ROLE_ARN.to_string()).or_insert(Value::Null);
+        if role.is_null() && !application_arn.is_null() {
+            let same_project = prior.is_some_and(|p| get(p, attr::APPLICATION_ARN) == &application_arn);
+            *role = match prior.map(|p| get(p, attr::ROLE_ARN)) {
+                Some(prior_role) if same_project && !prior_role.is_null() => prior_role.clone(),
+                _ => Value::unknown(),
+            };
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+    use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient, defaults};
     use crate::cognito::user_pool_client::schema::schema;
     use crate::cognito::user_pool_client::state::{settings_from_value, state_from_remote, units_value};
     use crate::tf::msgpack;

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::schema::attr;
+use super::schema::{CLIENT_SECRET_IN_STATE_DEFAULT, attr};
 use crate::cognito::user_pool_client::model::{
     AnalyticsConfiguration, ClientSettings, RefreshTokenRotation, RemoteClient, TimeUnit, TokenValidityUnits, defaults,
 };
@@ -31,9 +31,135 @@ fn optional_string(value: &Option<String>) -> Value {
 }
 
 /// Whether `value` (a planned value or a prior state) keeps the secret in state. Absent or null (state written
-/// before the option existed, imports, moves) means the default, `true`.
+/// before the option existed, imports, moves) means the default.
 pub fn secret_in_state(value: &Value) -> bool {
-    get(value, attr::CLIENT_SECRET_IN_STATE).as_bool().unwrap_or(true)
+    get(value, attr::CLIENT_SECRET_IN_STATE)
+        .as_bool()
+        .unwrap_or(CLIENT_SECRET_IN_STATE_DEFAULT)
+}
+
+/// How a member of [`ClientSettings`] appears as an attribute value, both ways.
+trait MemberValue: Sized {
+    fn to_value(&self) -> Value;
+
+    /// The member from a known value; `name` is the attribute's, for the error.
+    fn from_value(name: &str, value: &Value) -> Result<Self, IncompleteValue>;
+}
+
+impl MemberValue for String {
+    fn to_value(&self) -> Value {
+        Value::string(self.clone())
+    }
+
+    fn from_value(name: &str, value: &Value) -> Result<String, IncompleteValue> {
+        value
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| missing(name, "expected a known string"))
+    }
+}
+
+impl MemberValue for Option<String> {
+    fn to_value(&self) -> Value {
+        optional_string(self)
+    }
+
+    fn from_value(name: &str, value: &Value) -> Result<Option<String>, IncompleteValue> {
+        match value {
+            Value::Null => Ok(None),
+            Value::String(text) => Ok(Some(text.clone())),
+            _ => Err(missing(name, "expected a known string or null")),
+        }
+    }
+}
+
+impl MemberValue for i64 {
+    fn to_value(&self) -> Value {
+        Value::int(*self)
+    }
+
+    fn from_value(name: &str, value: &Value) -> Result<i64, IncompleteValue> {
+        value
+            .as_i64()
+            .ok_or_else(|| missing(name, "expected a known whole number"))
+    }
+}
+
+impl MemberValue for bool {
+    fn to_value(&self) -> Value {
+        Value::Bool(*self)
+    }
+
+    fn from_value(name: &str, value: &Value) -> Result<bool, IncompleteValue> {
+        value.as_bool().ok_or_else(|| missing(name, "expected a known bool"))
+    }
+}
+
+impl MemberValue for BTreeSet<String> {
+    fn to_value(&self) -> Value {
+        string_set(self)
+    }
+
+    /// Null reads as the empty set.
+    fn from_value(name: &str, value: &Value) -> Result<BTreeSet<String>, IncompleteValue> {
+        match value {
+            Value::Null => Ok(BTreeSet::new()),
+            Value::Set(items) | Value::List(items) => items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| missing(name, "expected known strings"))
+                })
+                .collect(),
+            _ => Err(missing(name, "expected a known set of strings")),
+        }
+    }
+}
+
+/// One top-level argument that is a member of [`ClientSettings`]: written into state and read back through the
+/// same line of [`MEMBERS`].
+struct Member {
+    name: &'static str,
+    write: fn(&ClientSettings) -> Value,
+    read: fn(&Value, &mut ClientSettings) -> Result<(), IncompleteValue>,
+}
+
+/// `ATTRIBUTE => member` for each top-level argument held in [`ClientSettings`], in schema order.
+macro_rules! members {
+    ($($name:ident => $member:ident),* $(,)?) => {
+        const MEMBERS: &[Member] = &[$(
+            Member {
+                name: attr::$name,
+                write: |settings| settings.$member.to_value(),
+                read: |object, settings| {
+                    settings.$member = known(object, attr::$name)?;
+                    Ok(())
+                },
+            },
+        )*];
+    };
+}
+
+members! {
+    NAME => name,
+    ACCESS_TOKEN_VALIDITY => access_token_validity,
+    ID_TOKEN_VALIDITY => id_token_validity,
+    REFRESH_TOKEN_VALIDITY => refresh_token_validity,
+    AUTH_SESSION_VALIDITY => auth_session_validity,
+    ALLOWED_OAUTH_FLOWS => allowed_oauth_flows,
+    ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT => allowed_oauth_flows_user_pool_client,
+    ALLOWED_OAUTH_SCOPES => allowed_oauth_scopes,
+    CALLBACK_URLS => callback_urls,
+    LOGOUT_URLS => logout_urls,
+    DEFAULT_REDIRECT_URI => default_redirect_uri,
+    ENABLE_TOKEN_REVOCATION => enable_token_revocation,
+    ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA => enable_propagate_additional_user_context_data,
+    EXPLICIT_AUTH_FLOWS => explicit_auth_flows,
+    PREVENT_USER_EXISTENCE_ERRORS => prevent_user_existence_errors,
+    READ_ATTRIBUTES => read_attributes,
+    WRITE_ATTRIBUTES => write_attributes,
+    SUPPORTED_IDENTITY_PROVIDERS => supported_identity_providers,
 }
 
 /// The Terraform state for what Cognito reports, keeping `prior`'s form where it means the same.
@@ -45,7 +171,6 @@ pub fn state_from_remote(remote: &RemoteClient, prior: &Value) -> Value {
     };
     put(attr::ID, Value::string(remote.client_id.clone()));
     put(attr::USER_POOL_ID, Value::string(remote.user_pool_id.clone()));
-    put(attr::NAME, Value::string(settings.name.clone()));
     put(attr::GENERATE_SECRET, Value::Bool(remote.client_secret.is_some()));
     let keep_secret = secret_in_state(prior);
     put(attr::CLIENT_SECRET_IN_STATE, Value::Bool(keep_secret));
@@ -55,44 +180,9 @@ pub fn state_from_remote(remote: &RemoteClient, prior: &Value) -> Value {
         Value::Null
     };
     put(attr::CLIENT_SECRET, secret);
-    put(attr::ACCESS_TOKEN_VALIDITY, Value::int(settings.access_token_validity));
-    put(attr::ID_TOKEN_VALIDITY, Value::int(settings.id_token_validity));
-    put(
-        attr::REFRESH_TOKEN_VALIDITY,
-        Value::int(settings.refresh_token_validity),
-    );
-    put(attr::AUTH_SESSION_VALIDITY, Value::int(settings.auth_session_validity));
-    put(attr::ALLOWED_OAUTH_FLOWS, string_set(&settings.allowed_oauth_flows));
-    put(
-        attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT,
-        Value::Bool(settings.allowed_oauth_flows_user_pool_client),
-    );
-    put(attr::ALLOWED_OAUTH_SCOPES, string_set(&settings.allowed_oauth_scopes));
-    put(attr::CALLBACK_URLS, string_set(&settings.callback_urls));
-    put(attr::LOGOUT_URLS, string_set(&settings.logout_urls));
-    put(
-        attr::DEFAULT_REDIRECT_URI,
-        optional_string(&settings.default_redirect_uri),
-    );
-    put(
-        attr::ENABLE_TOKEN_REVOCATION,
-        Value::Bool(settings.enable_token_revocation),
-    );
-    put(
-        attr::ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA,
-        Value::Bool(settings.enable_propagate_additional_user_context_data),
-    );
-    put(attr::EXPLICIT_AUTH_FLOWS, string_set(&settings.explicit_auth_flows));
-    put(
-        attr::PREVENT_USER_EXISTENCE_ERRORS,
-        Value::string(settings.prevent_user_existence_errors.clone()),
-    );
-    put(attr::READ_ATTRIBUTES, string_set(&settings.read_attributes));
-    put(attr::WRITE_ATTRIBUTES, string_set(&settings.write_attributes));
-    put(
-        attr::SUPPORTED_IDENTITY_PROVIDERS,
-        string_set(&settings.supported_identity_providers),
-    );
+    for member in MEMBERS {
+        put(member.name, (member.write)(settings));
+    }
     put(attr::INITIAL_SECRET_ID, get(prior, attr::INITIAL_SECRET_ID).clone());
     put(attr::CLIENT_SECRET_WO, Value::Null);
     put(attr::CREATION_DATE, optional_string(&remote.creation_date));
@@ -182,50 +272,13 @@ fn missing(attribute: &str, problem: &'static str) -> IncompleteValue {
     }
 }
 
-fn known_string(object: &Value, name: &str) -> Result<String, IncompleteValue> {
-    get(object, name)
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| missing(name, "expected a known string"))
-}
-
-fn optional_known_string(object: &Value, name: &str) -> Result<Option<String>, IncompleteValue> {
-    match get(object, name) {
-        Value::Null => Ok(None),
-        Value::String(text) => Ok(Some(text.clone())),
-        _ => Err(missing(name, "expected a known string or null")),
-    }
-}
-
-fn known_i64(object: &Value, name: &str) -> Result<i64, IncompleteValue> {
-    get(object, name)
-        .as_i64()
-        .ok_or_else(|| missing(name, "expected a known whole number"))
-}
-
-fn known_bool(object: &Value, name: &str) -> Result<bool, IncompleteValue> {
-    get(object, name)
-        .as_bool()
-        .ok_or_else(|| missing(name, "expected a known bool"))
-}
-
-fn known_set(object: &Value, name: &str) -> Result<BTreeSet<String>, IncompleteValue> {
-    match get(object, name) {
-        Value::Null => Ok(BTreeSet::new()),
-        Value::Set(items) | Value::List(items) => items
-            .iter()
-            .map(|item| {
-                item.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| missing(name, "expected known strings"))
-            })
-            .collect(),
-        _ => Err(missing(name, "expected a known set of strings")),
-    }
+/// Attribute `name` of `object`, known.
+fn known<T: MemberValue>(object: &Value, name: &str) -> Result<T, IncompleteValue> {
+    T::from_value(name, get(object, name))
 }
 
 fn known_unit(object: &Value, name: &str) -> Result<TimeUnit, IncompleteValue> {
-    let text = known_string(object, name)?;
+    let text: String = known(object, name)?;
     TimeUnit::parse(&text).ok_or_else(|| missing(name, "expected seconds, minutes, hours or days"))
 }
 
@@ -242,11 +295,13 @@ pub fn settings_from_value(value: &Value) -> Result<ClientSettings, IncompleteVa
     let analytics_configuration = match block(value, attr::ANALYTICS_CONFIGURATION) {
         None => None,
         Some(analytics) => Some(AnalyticsConfiguration {
-            application_arn: optional_known_string(analytics, attr::APPLICATION_ARN)?,
-            application_id: optional_known_string(analytics, attr::APPLICATION_ID)?,
-            external_id: optional_known_string(analytics, attr::EXTERNAL_ID)?,
-            role_arn: optional_known_string(analytics, attr::ROLE_ARN)?,
-            user_data_shared: get(analytics, attr::USER_DATA_SHARED).as_bool().unwrap_or(false),
+            application_arn: known(analytics, attr::APPLICATION_ARN)?,
+            application_id: known(analytics, attr::APPLICATION_ID)?,
+            external_id: known(analytics, attr::EXTERNAL_ID)?,
+            role_arn: known(analytics, attr::ROLE_ARN)?,
+            user_data_shared: get(analytics, attr::USER_DATA_SHARED)
+                .as_bool()
+                .unwrap_or(defaults::USER_DATA_SHARED),
         }),
     };
     let refresh_token_rotation = match block(value, attr::REFRESH_TOKEN_ROTATION) {
@@ -255,7 +310,7 @@ pub fn settings_from_value(value: &Value) -> Result<ClientSettings, IncompleteVa
             retry_grace_period_seconds: None,
         },
         Some(rotation) => RefreshTokenRotation {
-            feature: known_string(rotation, attr::FEATURE)?,
+            feature: known(rotation, attr::FEATURE)?,
             retry_grace_period_seconds: match get(rotation, attr::RETRY_GRACE_PERIOD_SECONDS) {
                 Value::Null => None,
                 other => Some(
@@ -266,32 +321,17 @@ pub fn settings_from_value(value: &Value) -> Result<ClientSettings, IncompleteVa
             },
         },
     };
-    Ok(ClientSettings {
-        name: known_string(value, attr::NAME)?,
-        access_token_validity: known_i64(value, attr::ACCESS_TOKEN_VALIDITY)?,
-        id_token_validity: known_i64(value, attr::ID_TOKEN_VALIDITY)?,
-        refresh_token_validity: known_i64(value, attr::REFRESH_TOKEN_VALIDITY)?,
-        auth_session_validity: known_i64(value, attr::AUTH_SESSION_VALIDITY)?,
+    // Every member is overwritten: by the blocks above and by the arguments below.
+    let mut settings = ClientSettings {
         token_validity_units,
-        allowed_oauth_flows: known_set(value, attr::ALLOWED_OAUTH_FLOWS)?,
-        allowed_oauth_flows_user_pool_client: known_bool(value, attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT)?,
-        allowed_oauth_scopes: known_set(value, attr::ALLOWED_OAUTH_SCOPES)?,
-        callback_urls: known_set(value, attr::CALLBACK_URLS)?,
-        logout_urls: known_set(value, attr::LOGOUT_URLS)?,
-        default_redirect_uri: optional_known_string(value, attr::DEFAULT_REDIRECT_URI)?,
-        enable_token_revocation: known_bool(value, attr::ENABLE_TOKEN_REVOCATION)?,
-        enable_propagate_additional_user_context_data: known_bool(
-            value,
-            attr::ENABLE_PROPAGATE_ADDITIONAL_USER_CONTEXT_DATA,
-        )?,
-        explicit_auth_flows: known_set(value, attr::EXPLICIT_AUTH_FLOWS)?,
-        prevent_user_existence_errors: known_string(value, attr::PREVENT_USER_EXISTENCE_ERRORS)?,
-        read_attributes: known_set(value, attr::READ_ATTRIBUTES)?,
-        write_attributes: known_set(value, attr::WRITE_ATTRIBUTES)?,
-        supported_identity_providers: known_set(value, attr::SUPPORTED_IDENTITY_PROVIDERS)?,
         analytics_configuration,
         refresh_token_rotation,
-    })
+        ..ClientSettings::with_defaults(String::new())
+    };
+    for member in MEMBERS {
+        (member.read)(value, &mut settings)?;
+    }
+    Ok(settings)
 }
 
 #[cfg(test)]
@@ -365,6 +405,27 @@ mod tests {
         };
         let state = state_from_remote(&remote(settings.clone()), &Value::Null);
         assert_eq!(settings_from_value(&state).unwrap(), settings);
+    }
+
+    #[test]
+    fn every_argument_kept_in_the_settings_has_a_member_line() {
+        use crate::tf::schema::Presence;
+        // The custom secret is sent once, at create, and never kept (see the secrets module).
+        let not_settings = [
+            attr::USER_POOL_ID,
+            attr::GENERATE_SECRET,
+            attr::CLIENT_SECRET_IN_STATE,
+            attr::CLIENT_SECRET_WO,
+        ];
+        let arguments: Vec<&str> = schema()
+            .block
+            .attributes
+            .iter()
+            .filter(|a| a.presence != Presence::Computed && !not_settings.contains(&a.name))
+            .map(|a| a.name)
+            .collect();
+        let members: Vec<&str> = MEMBERS.iter().map(|member| member.name).collect();
+        assert_eq!(members, arguments);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The framework's handlers for managed resources: the protocol's rules around [`Resource`]'s methods.
 //!
 //! - A destroy is planned null by the framework and applied as [`Resource::delete`]; the resource never plans one.
+//! - Every plan answers the attributes the schema declares `requires_replace`, with any the resource adds.
 //! - A failed read or apply answers with the state Terraform sent (a failed delete: the prior state), so a
 //!   failure never loses an object from state.
 //! - State stored under the current schema version is read by the framework; older versions go to
@@ -170,12 +171,15 @@ impl Framework {
                 prior_private: change.prior_private,
             };
             let response = resource.plan(&ctx, request).await;
+            // The attributes the schema declares replacing, then those the resource adds for this plan.
+            let mut requires_replace = resource.schema().requires_replace();
+            requires_replace.extend(response.requires_replace);
             Ok(Outcome::new(response.planned, response.diagnostics)
                 .unless_errors()
                 .and_then(|planned| {
                     Ok(Planned {
                         state: Encoded::encode(&schema.block.without_write_only(planned), ty, "planned state")?,
-                        requires_replace: response.requires_replace,
+                        requires_replace,
                         private: response.planned_private,
                     })
                 }))

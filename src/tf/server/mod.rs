@@ -1,7 +1,7 @@
 //! The `tfplugin6.Provider` gRPC service, in two layers.
 //!
-//! - [`grpc`] is the wire: it turns each protobuf request into the framework's terms and the framework's answer
-//!   back into a protobuf response, and decides nothing.
+//! - [`ProviderServer`] is the wire: it turns each protobuf request into the framework's terms and the
+//!   framework's answer back into a protobuf response, and decides nothing.
 //! - [`Framework`] is the behaviour every provider built on `tf` shares: it finds the type asked for, decodes
 //!   values against its schema, calls the provider, resource, data source or ephemeral resource, applies the
 //!   protocol's rules around it (destroys plan null, a failed delete keeps the object, a failed read or apply

@@ -1,7 +1,9 @@
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use super::*;
-use crate::cognito::api::{FakeCognito, Operation, RetryPolicy, Scope, Stack, TestClients};
+use crate::cognito::api::{FakeCognito, Operation, Pacer, PacingPolicy, RetryPolicy, Scope, Stack, TestClients};
 
 const POOL: &str = "us-east-1_pool";
 
@@ -23,65 +25,36 @@ fn service(operation: Operation, code: &str, status: u16) -> ApiError {
     ApiError::from_service(operation, Scope::pool(POOL), code, format!("injected {code}"), status)
 }
 
-fn summary(id: &str, name: &str) -> ClientSummary {
-    ClientSummary {
-        client_id: id.to_string(),
-        name: name.to_string(),
-    }
+fn server_error() -> ApiError {
+    service(Operation::CREATE_CLIENT, "InternalErrorException", 500)
 }
 
-fn ids(list: &[&str]) -> BTreeSet<String> {
-    list.iter().map(|id| id.to_string()).collect()
+fn operations(fake: &FakeCognito) -> Vec<&'static str> {
+    fake.requests().iter().map(|request| request.operation.name).collect()
 }
 
-fn operations(fake: &FakeCognito) -> Vec<Operation> {
-    fake.requests().iter().map(|request| request.operation).collect()
+fn direct(fake: FakeCognito) -> TestClients {
+    TestClients::new(fake, Stack::default())
 }
 
-#[test]
-fn exactly_one_new_client_of_the_name_is_adopted() {
-    let named = [summary("old", "app"), summary("new", "app")];
-    assert_eq!(
-        decide(&named, Some(&ids(&["old"])), &ids(&[]), false),
-        Adoption::Adopt("new".to_string())
-    );
-}
-
-#[test]
-fn clients_known_before_or_made_by_this_process_are_never_candidates() {
-    let named = [summary("old", "app"), summary("mine", "app")];
-    assert_eq!(
-        decide(&named, Some(&ids(&["old"])), &ids(&["mine"]), false),
-        Adoption::NotCreated
-    );
-    assert_eq!(decide(&[], None, &ids(&[]), false), Adoption::NotCreated);
-}
-
-#[test]
-fn several_candidates_a_missing_baseline_or_a_concurrent_namesake_are_unclear() {
-    let named = [summary("a", "app"), summary("b", "app")];
-    let unclear = |adoption: Adoption| match adoption {
-        Adoption::Unclear { client_ids, reason } => (client_ids, reason),
-        other => panic!("expected Unclear, got {other:?}"),
-    };
-    let (client_ids, reason) = unclear(decide(&named, Some(&ids(&[])), &ids(&[]), false));
-    assert_eq!(client_ids, ["a", "b"]);
-    assert!(reason.contains("more than one"));
-    let (client_ids, reason) = unclear(decide(&named[..1], None, &ids(&[]), false));
-    assert_eq!(client_ids, ["a"]);
-    assert!(reason.contains("could not be listed"));
-    let (_, reason) = unclear(decide(&named[..1], Some(&ids(&[])), &ids(&[]), true));
-    assert!(reason.contains("same name"));
+/// Someone else creates `settings` in the pool just before the next create request arrives, i.e. after the
+/// listing taken for it.
+fn namesake_before_next_create(fake: &FakeCognito, settings: ClientSettings) {
+    fake.before_next(Operation::CREATE_CLIENT, move |fake| {
+        fake.insert_client(POOL, &settings, false);
+    });
 }
 
 #[test]
 fn only_sent_creates_that_failed_without_a_verdict_may_have_made_a_client() {
     assert!(may_have_created(&lost_response()));
-    let server_error = service(Operation::CREATE_CLIENT, "InternalErrorException", 500);
-    assert!(may_have_created(&server_error));
+    assert!(may_have_created(&server_error()));
     assert!(!may_have_created(&lost_response().not_sent()));
-    let throttled = service(Operation::CREATE_CLIENT, "TooManyRequestsException", 400);
-    assert!(!may_have_created(&throttled));
+    assert!(!may_have_created(&service(
+        Operation::CREATE_CLIENT,
+        "TooManyRequestsException",
+        400
+    )));
     let update = ApiError::new(
         Operation::UPDATE_CLIENT,
         Scope::client(POOL, "c"),
@@ -92,31 +65,36 @@ fn only_sent_creates_that_failed_without_a_verdict_may_have_made_a_client() {
 }
 
 #[tokio::test]
-async fn a_lost_create_response_adopts_the_client_instead_of_making_another() {
+async fn a_lost_create_response_adopts_the_client_with_a_note_naming_it() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
-    let api = TestClients::new(fake, Stack::default());
+    let api = direct(fake);
 
-    let adopted = api.create(POOL, &settings("app"), true).await.unwrap();
+    let created = api.create(POOL, &settings("app"), true).await.unwrap();
 
-    let fake = api.inner();
-    let clients = fake.clients(POOL);
+    let clients = api.inner().clients(POOL);
     assert_eq!(clients.len(), 1, "no duplicate");
-    assert_eq!(adopted, clients[0], "adopted as Cognito describes it");
-    assert!(
-        adopted.client_secret.is_some(),
-        "the secret comes with the adopted client"
-    );
+    assert_eq!(created.client, clients[0], "adopted as Cognito describes it");
+    assert!(created.client.client_secret.is_some(), "the secret comes with it");
+    let note = created.adopted.expect("a note for the warning");
+    assert!(note.contains(&clients[0].client_id), "{note}");
     assert_eq!(
-        operations(fake),
+        operations(api.inner()),
         [
-            Operation::LIST_CLIENTS,
-            Operation::CREATE_CLIENT,
-            Operation::LIST_CLIENTS,
-            Operation::DESCRIBE_CLIENT
+            "ListUserPoolClients",
+            "CreateUserPoolClient",
+            "ListUserPoolClients",
+            "DescribeUserPoolClient"
         ],
-        "baseline, the lost create, the lookup, the adoption; no second create"
+        "the listing before, the lost create, the lookup, the adoption; no second create"
     );
+}
+
+#[tokio::test]
+async fn a_create_answered_normally_carries_no_note() {
+    let api = direct(FakeCognito::new().with_user_pool(POOL));
+    let created = api.create(POOL, &settings("app"), false).await.unwrap();
+    assert_eq!(created.adopted, None);
 }
 
 #[tokio::test]
@@ -124,35 +102,33 @@ async fn an_older_namesake_is_not_mistaken_for_the_lost_client() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     let older = fake.insert_client(POOL, &settings("app"), false);
     fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
-    let api = TestClients::new(fake, Stack::default());
+    let api = direct(fake);
 
-    let adopted = api.create(POOL, &settings("app"), false).await.unwrap();
+    let created = api.create(POOL, &settings("app"), false).await.unwrap();
 
-    assert_ne!(adopted.client_id, older.client_id);
+    assert_ne!(created.client.client_id, older.client_id);
     assert_eq!(api.inner().clients(POOL).len(), 2);
     assert_eq!(api.inner().requests_of(Operation::CREATE_CLIENT).len(), 1);
 }
 
 #[tokio::test]
-async fn a_create_that_made_nothing_is_sent_again() {
+async fn a_create_that_made_nothing_is_sent_again_after_the_lookup() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    fake.fail_next(
-        Operation::CREATE_CLIENT,
-        service(Operation::CREATE_CLIENT, "InternalErrorException", 500),
-    );
-    let api = TestClients::new(fake, Stack::default());
+    fake.fail_next(Operation::CREATE_CLIENT, server_error());
+    let api = direct(fake);
 
     let created = api.create(POOL, &settings("app"), false).await.unwrap();
 
-    assert_eq!(api.inner().clients(POOL), [created]);
+    assert_eq!(api.inner().clients(POOL), [created.client]);
     assert_eq!(
         operations(api.inner()),
         [
-            Operation::LIST_CLIENTS,
-            Operation::CREATE_CLIENT,
-            Operation::LIST_CLIENTS,
-            Operation::CREATE_CLIENT
-        ]
+            "ListUserPoolClients",
+            "CreateUserPoolClient",
+            "ListUserPoolClients",
+            "CreateUserPoolClient"
+        ],
+        "the lookup's listing is the one before the second request"
     );
 }
 
@@ -160,12 +136,9 @@ async fn a_create_that_made_nothing_is_sent_again() {
 async fn creates_that_keep_making_nothing_give_up_after_three_requests() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     for _ in 0..5 {
-        fake.fail_next(
-            Operation::CREATE_CLIENT,
-            service(Operation::CREATE_CLIENT, "InternalErrorException", 500),
-        );
+        fake.fail_next(Operation::CREATE_CLIENT, server_error());
     }
-    let api = TestClients::new(fake, Stack::default());
+    let api = direct(fake);
 
     let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
@@ -182,10 +155,7 @@ async fn creates_that_keep_making_nothing_give_up_after_three_requests() {
 async fn the_number_of_create_requests_is_configurable() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     for _ in 0..5 {
-        fake.fail_next(
-            Operation::CREATE_CLIENT,
-            service(Operation::CREATE_CLIENT, "InternalErrorException", 500),
-        );
+        fake.fail_next(Operation::CREATE_CLIENT, server_error());
     }
     let api = TestClients::with_max_create_requests(fake, Stack::default(), 6);
     api.create(POOL, &settings("app"), false).await.unwrap();
@@ -194,36 +164,110 @@ async fn the_number_of_create_requests_is_configurable() {
 }
 
 #[tokio::test]
-async fn a_namesake_made_elsewhere_during_the_run_is_reported_not_adopted() {
+async fn a_namesake_with_another_configuration_is_reported_not_adopted_nor_duplicated() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    let api = TestClients::new(fake, Stack::default());
-    api.create(POOL, &settings("first"), false).await.unwrap();
-    let outsider = api.inner().insert_client(POOL, &settings("app"), false);
-    api.inner()
-        .fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    let mut theirs = settings("app");
+    theirs.callback_urls.insert("https://elsewhere.example.com/cb".into());
+    namesake_before_next_create(&fake, theirs);
+    fake.fail_next(Operation::CREATE_CLIENT, server_error());
+    let api = direct(fake);
 
     let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
+    let namesake = &api.inner().clients(POOL)[0];
     assert_eq!(error.kind, ErrorKind::Ambiguous, "the hint says to import or delete");
-    assert!(error.message.contains(&outsider.client_id), "{error}");
-    assert!(error.message.contains("more than one new client"), "{error}");
+    assert!(error.message.contains(&namesake.client_id), "{error}");
+    assert!(error.message.contains("configuration"), "{error}");
+    assert!(error.message.contains("terraform import"), "{error}");
     assert_eq!(
         api.inner().requests_of(Operation::CREATE_CLIENT).len(),
-        2,
-        "never a blind repeat"
+        1,
+        "not sent again either"
     );
-    assert_eq!(api.inner().clients(POOL).len(), 3);
 }
 
 #[tokio::test]
-async fn without_a_baseline_a_match_is_reported_with_its_id() {
+async fn two_plausible_clients_are_reported() {
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    namesake_before_next_create(&fake, settings("app"));
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    let api = direct(fake);
+
+    let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
+
+    for client in api.inner().clients(POOL) {
+        assert!(error.message.contains(&client.client_id), "{error}");
+    }
+    assert!(error.message.contains("more than one"), "{error}");
+}
+
+#[tokio::test]
+async fn a_client_another_run_on_this_machine_claimed_is_never_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    let other_run = Registry::in_dir(dir.path().to_path_buf(), "local");
+    fake.before_next(Operation::CREATE_CLIENT, move |fake| {
+        let theirs = fake.insert_client(POOL, &ClientSettings::with_defaults("app"), false);
+        other_run.claim(POOL, "app", &theirs.client_id);
+    });
+    fake.fail_next(Operation::CREATE_CLIENT, server_error());
+    let registry = Registry::in_dir(dir.path().to_path_buf(), "local");
+    let api = TestClients::with_registry(fake, Stack::default(), 3, registry);
+
+    let created = api.create(POOL, &settings("app"), false).await.unwrap();
+
+    let clients = api.inner().clients(POOL);
+    assert_eq!(clients.len(), 2, "theirs, and ours made by the second request");
+    assert_eq!(created.client, clients[1]);
+    assert_eq!(created.adopted, None);
+    let claimed = Registry::in_dir(dir.path().to_path_buf(), "local").claimed(POOL, "app");
+    assert!(claimed.contains(&created.client.client_id), "ours is claimed in turn");
+}
+
+#[tokio::test]
+async fn a_create_of_the_same_name_under_way_in_another_run_is_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    let api = Arc::new(TestClients::with_registry(
+        fake,
+        Stack::default(),
+        3,
+        Registry::in_dir(dir.path().to_path_buf(), "local"),
+    ));
+    // The other run is creating "app" too; its client appears, and it claims it, only after a while.
+    let other_run = Registry::in_dir(dir.path().to_path_buf(), "local");
+    let marker = other_run.enter(POOL, "app").unwrap();
+    let other = {
+        let api = Arc::clone(&api);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let theirs = api
+                .inner()
+                .insert_client(POOL, &ClientSettings::with_defaults("app"), false);
+            other_run.claim(POOL, "app", &theirs.client_id);
+            drop(marker);
+            theirs
+        })
+    };
+
+    let created = api.create(POOL, &settings("app"), false).await.unwrap();
+
+    let theirs = other.await.unwrap();
+    assert_ne!(created.client.client_id, theirs.client_id);
+    assert!(created.adopted.is_some(), "ours, adopted once theirs was known");
+    assert_eq!(api.inner().clients(POOL).len(), 2);
+}
+
+#[tokio::test]
+async fn without_a_listing_before_the_request_a_match_is_reported_with_its_id() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     fake.fail_next(
         Operation::LIST_CLIENTS,
         service(Operation::LIST_CLIENTS, "NotAuthorizedException", 400),
     );
     fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
-    let api = TestClients::new(fake, Stack::default());
+    let api = direct(fake);
 
     let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
@@ -238,24 +282,34 @@ async fn without_a_baseline_a_match_is_reported_with_its_id() {
 async fn errors_that_prove_nothing_was_made_pass_through_without_a_lookup() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     fake.set_client_quota(0);
-    let api = TestClients::new(fake, Stack::default());
+    let api = direct(fake);
 
     let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
     assert_eq!(error.kind, ErrorKind::LimitExceeded);
-    assert_eq!(
-        operations(api.inner()),
-        [Operation::LIST_CLIENTS, Operation::CREATE_CLIENT]
-    );
+    assert_eq!(operations(api.inner()), ["ListUserPoolClients", "CreateUserPoolClient"]);
 }
 
-#[tokio::test]
-async fn the_baseline_is_listed_once_per_pool() {
-    let api = TestClients::new(FakeCognito::new().with_user_pool(POOL), Stack::default());
-    for name in ["a", "b", "c"] {
-        api.create(POOL, &settings(name), false).await.unwrap();
+/// Creates waiting together share the listing taken for them; a later create gets a fresh one.
+#[tokio::test(start_paused = true)]
+async fn creates_waiting_together_share_a_fresh_listing() {
+    let pacer = Arc::new(Pacer::new(PacingPolicy::COGNITO_DEFAULTS));
+    let api = Arc::new(TestClients::new(
+        FakeCognito::new().with_user_pool(POOL),
+        Stack::default().with_pacer(pacer),
+    ));
+    let tasks: Vec<_> = (0..5)
+        .map(|index| {
+            let api = Arc::clone(&api);
+            tokio::spawn(async move { api.create(POOL, &settings(&format!("app-{index}")), false).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
     }
     assert_eq!(api.inner().requests_of(Operation::LIST_CLIENTS).len(), 1);
+    api.create(POOL, &settings("later"), false).await.unwrap();
+    assert_eq!(api.inner().requests_of(Operation::LIST_CLIENTS).len(), 2);
 }
 
 #[tokio::test]
@@ -266,25 +320,55 @@ async fn lookups_go_through_the_retry_layer() {
         max_delay: Duration::from_millis(2),
         max_total: Duration::from_secs(10),
     };
-    let api = TestClients::new(
-        FakeCognito::new().with_user_pool(POOL),
-        Stack::default().with_retry(policy),
-    );
-    // A first create lists the baseline; then the lookup's first list is throttled and retried.
-    let first = api.create(POOL, &settings("first"), false).await.unwrap();
-    let throttled = service(Operation::LIST_CLIENTS, "TooManyRequestsException", 400);
-    api.inner()
-        .fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
-    api.inner().fail_next(Operation::LIST_CLIENTS, throttled);
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    // The listing before succeeds; the lookup's first page is throttled and retried.
+    fake.before_next(Operation::CREATE_CLIENT, |fake| {
+        fake.fail_next(
+            Operation::LIST_CLIENTS,
+            service(Operation::LIST_CLIENTS, "TooManyRequestsException", 400),
+        );
+    });
+    let api = TestClients::new(fake, Stack::default().with_retry(policy));
 
-    let adopted = api.create(POOL, &settings("app"), false).await.unwrap();
+    let created = api.create(POOL, &settings("app"), false).await.unwrap();
 
     let fake = api.inner();
-    assert_eq!(fake.clients(POOL), [first, adopted]);
+    assert_eq!(fake.clients(POOL), [created.client]);
     assert_eq!(
         fake.requests_of(Operation::CREATE_CLIENT).len(),
-        2,
+        1,
         "the retry layer never repeats a lost create"
     );
     assert_eq!(fake.requests_of(Operation::LIST_CLIENTS).len(), 3);
+}
+
+/// The lookups after a lost create share its budget: they give up when it is spent, not a budget later.
+#[tokio::test(start_paused = true)]
+async fn lookups_share_the_create_budget() {
+    let policy = RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_secs(1),
+        max_delay: Duration::from_secs(4),
+        max_total: Duration::from_secs(30),
+    };
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    fake.before_next(Operation::CREATE_CLIENT, |fake| {
+        for _ in 0..1000 {
+            fake.fail_next(
+                Operation::LIST_CLIENTS,
+                service(Operation::LIST_CLIENTS, "TooManyRequestsException", 400),
+            );
+        }
+    });
+    let api = TestClients::new(fake, Stack::default().with_retry(policy));
+
+    let started = Instant::now();
+    let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
+
+    assert!(started.elapsed() <= Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(started.elapsed() >= Duration::from_secs(20), "{:?}", started.elapsed());
+    assert_eq!(error.kind, ErrorKind::Ambiguous);
+    assert!(error.message.contains("looking for it failed"), "{error}");
 }

@@ -22,11 +22,12 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use aws_smithy_types::DateTime;
 
+use super::user_pool_client::mapping::as_cognito_reports;
 use super::{
     ApiError, ClientPage, ClientSecretCalls, ClientSummary, Deleted, Operation, Scope, SecretPage, UserPoolClientCalls,
     format_timestamp,
 };
-use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient, defaults};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient};
 use crate::cognito::user_pool_client_secret::model::{AddedSecret, SecretDescriptor, SecretValue};
 
 /// Cognito's default quota of app clients per user pool.
@@ -146,27 +147,19 @@ impl State {
     }
 }
 
+/// Something that happens in the pool just before a call arrives, as another tool's change would.
+type Interjection = Box<dyn FnOnce(&FakeCognito) + Send>;
+
 /// An in-memory Cognito with real semantics; see the module documentation.
 pub struct FakeCognito {
     state: Mutex<State>,
+    interjections: Mutex<HashMap<Operation, VecDeque<Interjection>>>,
 }
 
 impl Default for FakeCognito {
     fn default() -> Self {
         FakeCognito::new()
     }
-}
-
-/// What Cognito stores and reports for a requested configuration.
-fn as_cognito_reports(settings: &ClientSettings) -> ClientSettings {
-    let mut reported = settings.clone();
-    if reported.refresh_token_validity == 0 {
-        reported.refresh_token_validity = defaults::refresh_token_validity(reported.token_validity_units.refresh_token);
-    }
-    if reported.explicit_auth_flows.is_empty() {
-        reported.explicit_auth_flows = defaults::explicit_auth_flows();
-    }
-    reported
 }
 
 fn not_found(operation: Operation, scope: Scope, what: &str) -> ApiError {
@@ -193,6 +186,7 @@ impl FakeCognito {
                 secrets: BTreeMap::new(),
                 describe_after_rotation: DescribeAfterRotation::default(),
             }),
+            interjections: Mutex::new(HashMap::new()),
         }
     }
 
@@ -321,6 +315,17 @@ impl FakeCognito {
         );
     }
 
+    /// Just before the next call of `operation` is received, `change` runs: e.g. someone else creates a client
+    /// between a listing and a create.
+    pub fn before_next(&self, operation: Operation, change: impl FnOnce(&FakeCognito) + Send + 'static) {
+        self.interjections
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(operation)
+            .or_default()
+            .push_back(Box::new(change));
+    }
+
     fn queue_error(&self, operation: Operation, queued: QueuedError) {
         self.state()
             .queued_errors
@@ -366,6 +371,15 @@ impl FakeCognito {
         request: RecordedRequest,
         run: impl FnOnce(&mut State) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        let interjection = self
+            .interjections
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get_mut(&request.operation)
+            .and_then(VecDeque::pop_front);
+        if let Some(change) = interjection {
+            change(self);
+        }
         match self.receive(request) {
             Some(QueuedError {
                 error,

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::*;
 use crate::cognito::api::{FakeCognito, Stack, TestClients};
-use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret};
+use crate::cognito::user_pool_client::model::ClientSettings;
 
 const POOL: &str = "us-east-1_pool";
 const OTHER_POOL: &str = "us-east-1_other";
@@ -42,9 +42,7 @@ async fn create_concurrently(api: &Arc<TestClients>, pool: &'static str, count: 
             let api = Arc::clone(api);
             tokio::spawn(async move {
                 let settings = ClientSettings::with_defaults(format!("app-{index}"));
-                api.create_once(pool, &settings, &InitialSecret::None)
-                    .await
-                    .expect("create");
+                api.create_once(pool, &settings, false).await.expect("create");
                 Instant::now()
             })
         })
@@ -75,46 +73,34 @@ fn app_client_operations_fall_into_cognitos_categories() {
     }
 }
 
+async fn advance(ms: u64) {
+    tokio::time::advance(millis(ms)).await;
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_first_call_goes_at_once_and_the_next_waits_one_interval() {
     // Category rates far above the pool's, so that only the per-pool buckets bind here.
     let pacer = pacer(5.0, 100.0, 100.0);
-    let start = Instant::now();
-    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start), Ok(()));
-    assert_eq!(
-        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start),
-        Err(millis(200))
-    );
-    assert_eq!(
-        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start + millis(150)),
-        Err(millis(50))
-    );
-    assert_eq!(
-        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start + millis(200)),
-        Ok(())
-    );
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL), Ok(()));
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL), Err(millis(200)));
+    advance(150).await;
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL), Err(millis(50)));
+    advance(50).await;
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL), Ok(()));
     // Another operation on the same pool, and the same operation on another pool, have their own buckets.
-    assert_eq!(
-        pacer.try_acquire(Operation::UPDATE_CLIENT, POOL, start + millis(210)),
-        Ok(())
-    );
-    assert_eq!(
-        pacer.try_acquire(Operation::CREATE_CLIENT, OTHER_POOL, start + millis(220)),
-        Ok(())
-    );
+    advance(10).await;
+    assert_eq!(pacer.try_acquire(Operation::UPDATE_CLIENT, POOL), Ok(()));
+    advance(10).await;
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, OTHER_POOL), Ok(()));
 }
 
 #[tokio::test(start_paused = true)]
 async fn an_idle_bucket_holds_one_token_only_so_calls_never_burst() {
     let pacer = pacer(5.0, 15.0, 15.0);
-    let start = Instant::now();
-    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL, start), Ok(()));
-    let later = start + Duration::from_secs(60);
-    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL, later), Ok(()));
-    assert_eq!(
-        pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL, later),
-        Err(millis(200))
-    );
+    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL), Ok(()));
+    advance(60_000).await;
+    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL), Ok(()));
+    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL), Err(millis(200)));
 }
 
 #[tokio::test(start_paused = true)]
@@ -166,35 +152,52 @@ async fn the_account_category_limit_binds_across_pools() {
 #[tokio::test(start_paused = true)]
 async fn reads_and_writes_are_paced_separately() {
     let pacer = pacer(5.0, 1.0, 1.0);
-    let now = Instant::now();
-    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL, now), Ok(()));
-    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL, now), Ok(()));
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL), Ok(()));
+    assert_eq!(pacer.try_acquire(Operation::DESCRIBE_CLIENT, POOL), Ok(()));
     assert_eq!(
-        pacer.try_acquire(Operation::UPDATE_CLIENT, OTHER_POOL, now),
+        pacer.try_acquire(Operation::UPDATE_CLIENT, OTHER_POOL),
         Err(Duration::from_secs(1)),
         "Update shares the mutating category with Create"
     );
     assert_eq!(
-        pacer.try_acquire(Operation::LIST_CLIENTS, OTHER_POOL, now),
+        pacer.try_acquire(Operation::LIST_CLIENTS, OTHER_POOL),
         Err(Duration::from_secs(1)),
         "List shares the read category with Describe"
     );
 }
 
 #[tokio::test(start_paused = true)]
-async fn throttling_puts_the_buckets_one_interval_into_debt() {
+async fn throttling_slows_the_buckets_down_and_they_recover() {
     let pacer = pacer(5.0, 15.0, 15.0);
-    let start = Instant::now();
-    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start), Ok(()));
-    pacer.throttled(Operation::CREATE_CLIENT, POOL, start);
+    assert_eq!(pacer.try_acquire(Operation::CREATE_CLIENT, POOL), Ok(()));
+    pacer.throttled(Operation::CREATE_CLIENT, POOL);
     assert_eq!(
-        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start),
-        Err(millis(400))
+        pacer.rates(Operation::CREATE_CLIENT, POOL),
+        [3.5, 10.5],
+        "both cut to 70 %"
     );
     assert_eq!(
-        pacer.try_acquire(Operation::CREATE_CLIENT, POOL, start + millis(400)),
-        Ok(())
+        pacer.try_acquire(Operation::CREATE_CLIENT, POOL),
+        Err(Duration::from_micros(285_715)),
+        "a whole interval at the lower rate"
     );
+    // A second throttle within the second (an answer to a request sent at the old rate) does not cut again.
+    advance(500).await;
+    pacer.throttled(Operation::CREATE_CLIENT, POOL);
+    let [pool_rate, _] = pacer.rates(Operation::CREATE_CLIENT, POOL);
+    assert!(
+        (pool_rate - 3.75).abs() < 1e-9,
+        "recovering by 0.5/s per second: {pool_rate}"
+    );
+    advance(10_000).await;
+    assert_eq!(
+        pacer.rates(Operation::CREATE_CLIENT, POOL),
+        [5.0, 15.0],
+        "recovered, and no further"
+    );
+    // Other pools and operations were never slowed.
+    assert_eq!(pacer.rates(Operation::CREATE_CLIENT, OTHER_POOL)[0], 5.0);
+    assert_eq!(pacer.rates(Operation::DESCRIBE_CLIENT, POOL), [5.0, 15.0]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -213,16 +216,14 @@ async fn a_throttled_answer_slows_the_next_call_down() {
     let api = paced(fake, pacer(5.0, 15.0, 15.0), StopSignal::new());
     let start = Instant::now();
     let settings = ClientSettings::with_defaults("app");
-    let error = api
-        .create_once(POOL, &settings, &InitialSecret::None)
-        .await
-        .unwrap_err();
+    let error = api.create_once(POOL, &settings, false).await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Throttled);
-    api.create_once(POOL, &settings, &InitialSecret::None).await.unwrap();
-    assert_eq!(
-        Instant::now() - start,
-        millis(400),
-        "one interval for the slot, one more of debt"
+    api.create_once(POOL, &settings, false).await.unwrap();
+    // A whole interval at the lower rate (3.5/s), to tokio's millisecond timer.
+    let waited = Instant::now() - start;
+    assert!(
+        waited >= Duration::from_micros(285_715) && waited <= millis(287),
+        "{waited:?}"
     );
 }
 
@@ -232,13 +233,13 @@ async fn stopping_ends_a_wait_at_once_without_sending() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     let api = paced(fake, pacer(0.1, 15.0, 15.0), StopSignal::from(stop.clone()));
     let settings = ClientSettings::with_defaults("app");
-    api.create_once(POOL, &settings, &InitialSecret::None).await.unwrap();
+    api.create_once(POOL, &settings, false).await.unwrap();
 
     let start = Instant::now();
     let waiting = {
         let api = Arc::clone(&api);
         let settings = settings.clone();
-        tokio::spawn(async move { api.create_once(POOL, &settings, &InitialSecret::None).await })
+        tokio::spawn(async move { api.create_once(POOL, &settings, false).await })
     };
     tokio::time::sleep(millis(500)).await;
     stop.cancel();
@@ -283,7 +284,7 @@ async fn a_stopped_signal_refuses_before_waiting() {
         Err(Stopped)
     );
     assert_eq!(
-        pacer.try_acquire(Operation::LIST_CLIENTS, POOL, Instant::now()),
+        pacer.try_acquire(Operation::LIST_CLIENTS, POOL),
         Ok(()),
         "the refused call took nothing"
     );

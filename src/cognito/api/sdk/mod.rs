@@ -112,21 +112,12 @@ fn classify_dispatch_failure(error: &(dyn StdError + 'static), failure: &Dispatc
     (ErrorKind::Ambiguous, true)
 }
 
-/// Whether the failure happened while connecting (DNS, TCP connect, TLS handshake, connect timeout): then no
-/// byte of the request reached Cognito.
+/// Whether the HTTP client reports that it could not connect (DNS, TCP connect, TLS handshake, connect timeout):
+/// then no byte of the request reached Cognito. Nothing else counts: an I/O error such as HostUnreachable deep in
+/// the chain of a failure that happened after connecting (a pooled connection, say) proves nothing about the
+/// request.
 fn never_connected(error: &(dyn StdError + 'static)) -> bool {
-    if find_source::<hyper_util::client::legacy::Error>(error).is_some_and(|error| error.is_connect()) {
-        return true;
-    }
-    find_source::<std::io::Error>(error).is_some_and(|error| {
-        matches!(
-            error.kind(),
-            std::io::ErrorKind::ConnectionRefused
-                | std::io::ErrorKind::AddrNotAvailable
-                | std::io::ErrorKind::HostUnreachable
-                | std::io::ErrorKind::NetworkUnreachable
-        )
-    })
+    find_source::<hyper_util::client::legacy::Error>(error).is_some_and(|error| error.is_connect())
 }
 
 fn find_source<'a, T: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Option<&'a T> {

@@ -27,6 +27,18 @@ use crate::cognito::user_pool_client::model::{
     TokenValidityUnits, defaults,
 };
 
+/// What Cognito stores and reports for a requested configuration.
+pub fn as_cognito_reports(settings: &ClientSettings) -> ClientSettings {
+    let mut reported = settings.clone();
+    if reported.refresh_token_validity == 0 {
+        reported.refresh_token_validity = defaults::refresh_token_validity(reported.token_validity_units.refresh_token);
+    }
+    if reported.explicit_auth_flows.is_empty() {
+        reported.explicit_auth_flows = defaults::explicit_auth_flows();
+    }
+    reported
+}
+
 /// Settings that cannot be put into a request. Plan-time validation should make these unreachable.
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::view::{Known, at, boolean, field, has_elements, has_secret, known_elements};
+use super::view::{Known, at, boolean, field, has_elements, has_secret, known_elements, planned};
 use crate::cognito::user_pool_client::schema::attr;
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
 use crate::tf::value::Value;
@@ -134,7 +134,7 @@ fn check_callbacks_for_browser_flows(config: &Value, diagnostics: &mut Diagnosti
     if browser_flows.is_empty() {
         return;
     }
-    if has_elements(field(config, attr::CALLBACK_URLS)).or_default(false) == Some(false) {
+    if has_elements(planned(config, attr::CALLBACK_URLS)) == Known::Value(false) {
         diagnostics.push(
             Diagnostic::error(
                 "OAuth flow without a callback URL",
@@ -149,8 +149,7 @@ fn check_callbacks_for_browser_flows(config: &Value, diagnostics: &mut Diagnosti
 }
 
 fn check_oauth_switch(config: &Value, diagnostics: &mut Diagnostics) {
-    let switch = boolean(field(config, attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT));
-    if switch.clone().or_default(false) != Some(false) {
+    if boolean(planned(config, attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT)) != Known::Value(false) {
         return;
     }
     let configured: Vec<&str> = OAUTH_SETTINGS
@@ -161,7 +160,7 @@ fn check_oauth_switch(config: &Value, diagnostics: &mut Diagnostics) {
         return;
     };
     // Point at the switch when it is written as false; otherwise at the first setting that needs it.
-    let path = if switch == Known::Value(false) {
+    let path = if boolean(field(config, attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT)) == Known::Value(false) {
         at(attr::ALLOWED_OAUTH_FLOWS_USER_POOL_CLIENT)
     } else {
         at(first)

@@ -1,6 +1,8 @@
 //! Names and enumerations. Cognito's API patterns are unanchored (`[\w\s+=,.@-]+` accepts any string holding
 //! one allowed character), so the checks here are anchored: every character must be allowed.
 
+use std::collections::BTreeSet;
+
 use super::view::{Known, at, field, in_block, known_elements, string};
 use crate::cognito::user_pool_client::schema::attr;
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
@@ -28,6 +30,34 @@ pub const ROTATION_FEATURES: [&str; 2] = ["ENABLED", "DISABLED"];
 const NAME_MAX_CHARACTERS: usize = 128;
 const IDENTITY_PROVIDER_MAX_CHARACTERS: usize = 32;
 const USER_ATTRIBUTE_MAX_CHARACTERS: usize = 2048;
+/// A user pool has at most 50 custom attributes, a quota Cognito does not raise, so a client can read or write at
+/// most 50 attributes besides the standard ones.
+pub const MAX_CUSTOM_ATTRIBUTES: usize = 50;
+/// The standard attributes of every user pool (OpenID Connect's claims, plus `sub` and `identities`). Names not
+/// listed here can only be custom attributes (`custom:...`, or `dev:custom:...` for developer-only ones).
+const STANDARD_ATTRIBUTES: [&str; 21] = [
+    "address",
+    "birthdate",
+    "email",
+    "email_verified",
+    "family_name",
+    "gender",
+    "given_name",
+    "identities",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "phone_number_verified",
+    "picture",
+    "preferred_username",
+    "profile",
+    "sub",
+    "updated_at",
+    "website",
+    "zoneinfo",
+];
 
 pub fn check(config: &Value, diagnostics: &mut Diagnostics) {
     check_name(config, diagnostics);
@@ -86,6 +116,30 @@ pub fn check(config: &Value, diagnostics: &mut Diagnostics) {
         USER_ATTRIBUTE_MAX_CHARACTERS,
         diagnostics,
     );
+    for name in [attr::READ_ATTRIBUTES, attr::WRITE_ATTRIBUTES] {
+        check_custom_attribute_count(config, name, diagnostics);
+    }
+}
+
+/// More attributes than a user pool can have cannot all exist: Cognito would refuse the client at apply.
+fn check_custom_attribute_count(config: &Value, name: &str, diagnostics: &mut Diagnostics) {
+    let custom: BTreeSet<&str> = known_elements(field(config, name))
+        .into_iter()
+        .filter(|attribute| !STANDARD_ATTRIBUTES.contains(attribute))
+        .collect();
+    if custom.len() > MAX_CUSTOM_ATTRIBUTES {
+        diagnostics.push(
+            Diagnostic::error(
+                format!("Too many {name}"),
+                format!(
+                    "{} custom attributes are configured; a user pool has at most {MAX_CUSTOM_ATTRIBUTES}, so a \
+                     client can be given at most {MAX_CUSTOM_ATTRIBUTES} besides the standard attributes.",
+                    custom.len()
+                ),
+            )
+            .at(at(name)),
+        );
+    }
 }
 
 /// A character of Cognito's client-name set `[\w\s+=,.@-]` (Java regex classes, so ASCII only).

@@ -536,7 +536,58 @@ fn list_limits() {
                 .with(attr::ALLOWED_OAUTH_SCOPES, set(&["api/read write"])),
             ErrorAt("allowed_oauth_scopes"),
         ),
+        (
+            "every standard attribute and 50 custom ones",
+            c().with(attr::READ_ATTRIBUTES, user_attributes(50))
+                .with(attr::WRITE_ATTRIBUTES, user_attributes(50)),
+            Valid,
+        ),
+        (
+            "51 custom read attributes",
+            c().with(attr::READ_ATTRIBUTES, user_attributes(51)),
+            ErrorAt("read_attributes"),
+        ),
+        (
+            "51 custom write attributes",
+            c().with(attr::WRITE_ATTRIBUTES, user_attributes(51)),
+            ErrorAt("write_attributes"),
+        ),
+        (
+            "30,000 read attributes",
+            c().with(attr::READ_ATTRIBUTES, user_attributes(30_000)),
+            ErrorAt("read_attributes"),
+        ),
     ]);
+}
+
+/// The standard attributes of a user pool and `custom` attributes of its own.
+fn user_attributes(custom: usize) -> Value {
+    let standard = [
+        "address",
+        "birthdate",
+        "email",
+        "email_verified",
+        "family_name",
+        "gender",
+        "given_name",
+        "locale",
+        "middle_name",
+        "name",
+        "nickname",
+        "phone_number",
+        "phone_number_verified",
+        "picture",
+        "preferred_username",
+        "profile",
+        "updated_at",
+        "website",
+        "zoneinfo",
+    ];
+    let names = standard
+        .iter()
+        .map(|name| name.to_string())
+        .chain((0..custom).map(|i| format!("custom:attribute{i}")));
+    Value::Set(names.map(Value::String).collect())
 }
 
 #[test]

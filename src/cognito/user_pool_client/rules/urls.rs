@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::view::{Known, at, field, known_elements, string, strings};
+use super::view::{Known, at, field, known_elements, planned, string, strings};
 use crate::cognito::user_pool_client::schema::attr;
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
 use crate::tf::value::Value;
@@ -143,7 +143,7 @@ fn check_default_redirect(config: &Value, diagnostics: &mut Diagnostics) {
         );
         return;
     }
-    let Some(callbacks) = strings(field(config, attr::CALLBACK_URLS)).or_default(Default::default()) else {
+    let Some(callbacks) = strings(planned(config, attr::CALLBACK_URLS)).value() else {
         return;
     };
     if !callbacks.contains(redirect) {

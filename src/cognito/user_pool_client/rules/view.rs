@@ -1,13 +1,15 @@
 //! A read-only view of a configuration value for the rules: every accessor says whether the value is unknown
 //! (skip the rule: Terraform validates again once it is known), null (the argument is left out, so Cognito's
-//! default applies) or a known value. Nulls are resolved to defaults here, in one place, the same way
-//! `user_pool_client::plan` resolves them, so a rule always judges the configuration that will exist.
+//! default applies) or a known value. Nulls are resolved through [`planned`] to the defaults the schema declares,
+//! the ones `user_pool_client::plan` writes into the plan, so a rule always judges the configuration that will
+//! exist.
 
 use std::collections::BTreeSet;
 
-use crate::cognito::user_pool_client::model::{TimeUnit, defaults};
-use crate::cognito::user_pool_client::schema::attr;
+use crate::cognito::user_pool_client::model::TimeUnit;
+use crate::cognito::user_pool_client::schema::{attr, schema};
 use crate::tf::diagnostics::AttributePath;
+use crate::tf::schema::DefaultValue;
 use crate::tf::value::{Number, Value};
 
 /// What the configuration says about one value.
@@ -21,15 +23,6 @@ pub enum Known<T> {
 }
 
 impl<T> Known<T> {
-    /// The known value, with `default` standing in for null; `None` while unknown.
-    pub fn or_default(self, default: T) -> Option<T> {
-        match self {
-            Known::Unknown => None,
-            Known::Null => Some(default),
-            Known::Value(value) => Some(value),
-        }
-    }
-
     /// The known, non-null value.
     pub fn value(self) -> Option<T> {
         match self {
@@ -54,6 +47,19 @@ pub fn field<'a>(object: &'a Value, name: &str) -> &'a Value {
     match object {
         Value::Unknown(_) => &UNKNOWN,
         _ => object.attribute(name).unwrap_or(&NULL),
+    }
+}
+
+/// A top-level argument as the plan will hold it: the configured value, or the default the schema declares for it
+/// when left out (still null where it declares no fixed one).
+pub fn planned<'a>(config: &'a Value, name: &str) -> &'a Value {
+    match field(config, name) {
+        Value::Null => schema()
+            .block
+            .default_of(name)
+            .and_then(DefaultValue::fixed)
+            .unwrap_or(&NULL),
+        value => value,
     }
 }
 
@@ -136,12 +142,12 @@ pub fn in_block(block: &str, name: &str) -> AttributePath {
 
 /// The explicit auth flows that will be in force: the configured set, or Cognito's default trio when left out.
 pub fn effective_auth_flows(config: &Value) -> Option<BTreeSet<&str>> {
-    strings(field(config, attr::EXPLICIT_AUTH_FLOWS)).or_default(defaults::EXPLICIT_AUTH_FLOWS.into_iter().collect())
+    strings(planned(config, attr::EXPLICIT_AUTH_FLOWS)).value()
 }
 
 /// Whether the client will have a secret (`generate_secret` left out means no secret).
 pub fn has_secret(config: &Value) -> Option<bool> {
-    boolean(field(config, attr::GENERATE_SECRET)).or_default(false)
+    boolean(planned(config, attr::GENERATE_SECRET)).value()
 }
 
 /// Whether refresh-token rotation will be enabled (no block means Cognito's default, disabled).
