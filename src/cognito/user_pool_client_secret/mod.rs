@@ -13,6 +13,8 @@
 //! never retried) with an error naming the secrets there are and how to retire one.
 
 mod errors;
+#[cfg(test)]
+mod handler_tests;
 pub mod model;
 pub mod plan;
 pub mod schema;
