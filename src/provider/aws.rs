@@ -21,7 +21,7 @@ use crate::cognito::api::{Cognito, Pacer, QuotaOwner, Registry, SdkCognito, Stac
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 
 use super::schema::{DEFAULT_SESSION_NAME, attr};
-use super::settings::ProviderSettings;
+use super::settings::{ProviderSettings, SettingError, check_endpoint_url};
 
 /// Instance metadata is only worth a short look: off EC2 nobody answers.
 const IMDS_TIMEOUT: Duration = Duration::from_millis(500);
@@ -178,9 +178,6 @@ async fn build_client(settings: &ProviderSettings) -> Result<(cognito_sdk::Clien
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(endpoint) = &settings.endpoint_url {
-        loader = loader.endpoint_url(endpoint);
-    }
     let mut sdk_config = loader.load().await;
     if let Some(assume) = &settings.assume_role {
         let mut role = aws_config::sts::AssumeRoleProvider::builder(assume.role_arn.clone())
@@ -194,12 +191,150 @@ async fn build_client(settings: &ProviderSettings) -> Result<(cognito_sdk::Clien
         if let Some(external_id) = &assume.external_id {
             role = role.external_id(external_id.clone());
         }
-        let provider = role.configure(&sdk_config).build().await;
+        let provider = role
+            .configure(&sts_config(&sdk_config, assume.sts_endpoint_url.as_deref()))
+            .build()
+            .await;
         sdk_config = sdk_config
             .into_builder()
             .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
             .build();
     }
+    refuse_clear_text_endpoint_from_environment(settings, |name| std::env::var(name).ok())?;
     tracing::debug!(region = %region, endpoint = ?settings.endpoint_url, "AWS configuration resolved");
-    Ok((cognito_sdk::Client::new(&sdk_config), region))
+    let client = cognito_sdk::Client::from_conf(cognito_config(&sdk_config, settings.endpoint_url.as_deref()));
+    Ok((client, region))
+}
+
+/// The Cognito client's configuration: the shared one, with the provider's `endpoint_url`. The override is set on
+/// this client alone, never on the shared configuration, which STS (assume-role) also uses.
+fn cognito_config(shared: &aws_config::SdkConfig, endpoint_url: Option<&str>) -> cognito_sdk::Config {
+    let mut config = cognito_sdk::config::Builder::from(shared);
+    if let Some(endpoint) = endpoint_url {
+        config = config.endpoint_url(endpoint);
+    }
+    config.build()
+}
+
+/// The configuration STS is called with for AssumeRole: the shared one, with `assume_role.sts_endpoint_url`. The
+/// override is marked as set in code: otherwise the SDK lets `AWS_ENDPOINT_URL_STS` or `AWS_ENDPOINT_URL` win over it.
+fn sts_config(shared: &aws_config::SdkConfig, sts_endpoint_url: Option<&str>) -> aws_config::SdkConfig {
+    let Some(endpoint) = sts_endpoint_url else {
+        return shared.clone();
+    };
+    let mut builder = shared.to_builder();
+    builder.set_endpoint_url(Some(endpoint.to_string()));
+    builder.insert_origin("endpoint_url", aws_types::origin::Origin::shared_config());
+    builder.build()
+}
+
+/// The environment variables that name a Cognito endpoint, in the AWS SDK's order of precedence.
+const ENDPOINT_VARIABLES: [&str; 2] = ["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL"];
+
+/// The provider block's `endpoint_url` is checked at plan time; an endpoint from the environment gets the same rule
+/// here, at first use: `http://` only for a loopback host.
+fn refuse_clear_text_endpoint_from_environment(
+    settings: &ProviderSettings,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(), Diagnostics> {
+    let ignored = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|value| value.eq_ignore_ascii_case("true"));
+    if settings.endpoint_url.is_some() || ignored {
+        return Ok(());
+    }
+    let Some((variable, url)) = ENDPOINT_VARIABLES
+        .into_iter()
+        .find_map(|name| env(name).filter(|url| !url.is_empty()).map(|url| (name, url)))
+    else {
+        return Ok(());
+    };
+    match check_endpoint_url(&url) {
+        Err(error @ SettingError::InsecureEndpointUrl(_)) => {
+            Err(Diagnostic::error(format!("{variable} is not a safe Cognito endpoint"), error.to_string()).into())
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared() -> aws_config::SdkConfig {
+        aws_config::SdkConfig::builder()
+            .region(aws_config::Region::new("us-east-1"))
+            .behavior_version(BehaviorVersion::latest())
+            .build()
+    }
+
+    #[test]
+    fn endpoint_url_is_set_on_cognito_alone_and_sts_has_its_own() {
+        let shared = shared();
+        let _cognito = cognito_config(&shared, Some("http://127.0.0.1:5000"));
+        assert_eq!(
+            shared.endpoint_url(),
+            None,
+            "the shared configuration, which STS uses, keeps no override"
+        );
+        assert_eq!(sts_config(&shared, None).endpoint_url(), None);
+        assert_eq!(
+            sts_config(&shared, Some("https://sts.example.com")).endpoint_url(),
+            Some("https://sts.example.com")
+        );
+    }
+
+    #[test]
+    fn a_clear_text_endpoint_from_the_environment_is_refused_unless_loopback() {
+        let settings = ProviderSettings::default();
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        let refused = refuse_clear_text_endpoint_from_environment(
+            &settings,
+            env(&[("AWS_ENDPOINT_URL", "http://cognito.example.com")]),
+        )
+        .unwrap_err();
+        assert!(refused.has_errors());
+        assert!(format!("{refused:?}").contains("AWS_ENDPOINT_URL"), "{refused:?}");
+        // The service-specific variable wins, as in the SDK.
+        let refused = refuse_clear_text_endpoint_from_environment(
+            &settings,
+            env(&[
+                ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://10.1.2.3"),
+                ("AWS_ENDPOINT_URL", "http://127.0.0.1:1"),
+            ]),
+        );
+        assert!(refused.is_err());
+        for accepted in [
+            &[("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")][..],
+            &[("AWS_ENDPOINT_URL", "https://cognito.example.com")][..],
+            &[
+                ("AWS_ENDPOINT_URL", "http://cognito.example.com"),
+                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+            ][..],
+            &[][..],
+        ] {
+            let pairs: &'static [(&'static str, &'static str)] = accepted;
+            assert!(
+                refuse_clear_text_endpoint_from_environment(&settings, env(pairs)).is_ok(),
+                "{pairs:?}"
+            );
+        }
+        // The provider block's own endpoint_url (checked at plan time) takes precedence over the environment.
+        let configured = ProviderSettings {
+            endpoint_url: Some("http://127.0.0.1:5000".to_string()),
+            ..ProviderSettings::default()
+        };
+        assert!(
+            refuse_clear_text_endpoint_from_environment(
+                &configured,
+                env(&[("AWS_ENDPOINT_URL", "http://cognito.example.com")])
+            )
+            .is_ok()
+        );
+    }
 }

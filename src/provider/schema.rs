@@ -22,6 +22,7 @@ pub mod attr {
     pub const ROLE_ARN: &str = "role_arn";
     pub const SESSION_NAME: &str = "session_name";
     pub const EXTERNAL_ID: &str = "external_id";
+    pub const STS_ENDPOINT_URL: &str = "sts_endpoint_url";
 }
 
 /// `max_retries` when left out.
@@ -50,6 +51,13 @@ pub fn schema() -> Schema {
             EXTERNAL_ID,
             Type::String,
             "External ID the role's trust policy requires, if any (2–1224 characters).",
+        ))
+        .attribute(Attribute::optional(
+            STS_ENDPOINT_URL,
+            Type::String,
+            "STS endpoint override for AssumeRole, an absolute `https://` URL (`http://` only for a loopback host). \
+             `endpoint_url` never applies to STS. Default: `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, then \
+             AWS's regional STS endpoint.",
         ));
     Schema::new(
         0,
@@ -70,8 +78,10 @@ pub fn schema() -> Schema {
         .attribute(Attribute::optional(
             ENDPOINT_URL,
             Type::String,
-            "Cognito endpoint override (for a local emulator or a VPC endpoint), an absolute `http(s)://` URL. \
-             Default: `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, then `AWS_ENDPOINT_URL`, then AWS's endpoint.",
+            "Cognito endpoint override (for a local emulator or a VPC endpoint), an absolute `https://` URL; \
+             `http://` only for a loopback host. Applies to Cognito only, never to STS (see \
+             `assume_role.sts_endpoint_url`). Default: `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, then \
+             `AWS_ENDPOINT_URL`, then AWS's endpoint.",
         ))
         .attribute(Attribute::optional(
             MAX_RETRIES,

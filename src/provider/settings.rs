@@ -34,6 +34,9 @@ pub struct AssumeRole {
     pub role_arn: String,
     pub session_name: Option<String>,
     pub external_id: Option<String>,
+    /// Where AssumeRole goes; `None`: AWS's STS endpoint (or the standard AWS environment's). Never `endpoint_url`,
+    /// which names the Cognito endpoint only: a signed AssumeRole carries the role and the external ID.
+    pub sts_endpoint_url: Option<String>,
 }
 
 impl std::fmt::Debug for AssumeRole {
@@ -43,6 +46,7 @@ impl std::fmt::Debug for AssumeRole {
             .field("role_arn", &self.role_arn)
             .field("session_name", &self.session_name)
             .field("external_id", &self.external_id.as_ref().map(|_| "<redacted>"))
+            .field("sts_endpoint_url", &self.sts_endpoint_url)
             .finish()
     }
 }
@@ -56,6 +60,11 @@ pub enum SettingError {
     Profile,
     #[error("{0:?} is not an absolute http:// or https:// URL with a host.")]
     EndpointUrl(String),
+    #[error(
+        "{0:?} would send signed requests, session tokens and client secrets in clear text. `http://` is accepted \
+         only for a loopback host (`localhost`, `127.0.0.1`, `[::1]`), such as a local emulator; use `https://`."
+    )]
+    InsecureEndpointUrl(String),
     #[error("{} must be a whole number from 0 to 25.", attr::MAX_RETRIES)]
     MaxRetries,
     #[error("{} must be a whole number of seconds from 1 to 3600.", attr::MAX_RETRY_SECONDS)]
@@ -76,6 +85,7 @@ impl SettingError {
             SettingError::Region(_) => "Invalid region".to_string(),
             SettingError::Profile => "Invalid profile".to_string(),
             SettingError::EndpointUrl(_) => "Invalid endpoint URL".to_string(),
+            SettingError::InsecureEndpointUrl(_) => "Endpoint URL without TLS".to_string(),
             SettingError::MaxRetries => format!("Invalid {}", attr::MAX_RETRIES),
             SettingError::MaxRetrySeconds => format!("Invalid {}", attr::MAX_RETRY_SECONDS),
             SettingError::Rate(name) => format!("Invalid {name}"),
@@ -137,10 +147,12 @@ impl AssumeRole {
         let role_arn = block.text(attr::ROLE_ARN, check_role_arn);
         let session_name = block.text(attr::SESSION_NAME, check_session_name);
         let external_id = block.text(attr::EXTERNAL_ID, check_external_id);
+        let sts_endpoint_url = block.text(attr::STS_ENDPOINT_URL, check_endpoint_url);
         Some(AssumeRole {
             role_arn: role_arn?,
             session_name,
             external_id,
+            sts_endpoint_url,
         })
     }
 }
@@ -230,15 +242,40 @@ fn check_profile(name: &str) -> Result<(), SettingError> {
     (!name.trim().is_empty()).then_some(()).ok_or(SettingError::Profile)
 }
 
-fn check_endpoint_url(text: &str) -> Result<(), SettingError> {
-    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
-    let valid = rest.is_some_and(|rest| {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty() && !host.contains(char::is_whitespace)
-    });
-    valid
-        .then_some(())
-        .ok_or_else(|| SettingError::EndpointUrl(text.to_string()))
+/// An absolute `https://` URL, or an `http://` one whose host is a loopback address: anything else would carry
+/// signed requests and secrets in clear text over a network.
+pub(super) fn check_endpoint_url(text: &str) -> Result<(), SettingError> {
+    let (rest, tls) = match (text.strip_prefix("https://"), text.strip_prefix("http://")) {
+        (Some(rest), _) => (rest, true),
+        (None, Some(rest)) => (rest, false),
+        (None, None) => return Err(SettingError::EndpointUrl(text.to_string())),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host_of(authority);
+    if host.is_empty() || authority.contains(char::is_whitespace) {
+        return Err(SettingError::EndpointUrl(text.to_string()));
+    }
+    if !tls && !is_loopback_host(host) {
+        return Err(SettingError::InsecureEndpointUrl(text.to_string()));
+    }
+    Ok(())
+}
+
+/// The host of a URL's authority (`user@host:port`, `[v6]:port`), without brackets.
+fn host_of(authority: &str) -> &str {
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host_port)| host_port);
+    match host_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once(']').map_or("", |(host, _)| host),
+        None => host_port.split(':').next().unwrap_or(""),
+    }
+}
+
+/// `localhost` (and names under it, which resolvers keep on the machine) or a loopback IP address.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn check_role_arn(arn: &str) -> Result<(), SettingError> {
@@ -279,6 +316,7 @@ mod tests {
             role_arn: "arn:aws:iam::123456789012:role/deploy".to_string(),
             session_name: Some("terraform".to_string()),
             external_id: Some("shared-s3cr3t-id".to_string()),
+            sts_endpoint_url: None,
         };
         for text in [format!("{assume:?}"), format!("{assume:#?}")] {
             assert!(!text.contains("shared-s3cr3t-id"), "{text}");
@@ -423,11 +461,32 @@ mod tests {
         }
         for (url, valid) in [
             ("http://127.0.0.1:5000", true),
+            ("http://127.3.2.1", true),
+            ("http://localhost:4566/", true),
+            ("http://LOCALHOST.", true),
+            ("http://[::1]:5000", true),
+            ("http://user@127.0.0.1:5000/path", true),
             ("https://cognito-idp.eu-west-1.amazonaws.com/", true),
+            ("https://[2001:db8::1]:443", true),
             ("ftp://x", false),
             ("https://", false),
+            ("http://[::1", false),
         ] {
             assert_eq!(check_endpoint_url(url).is_ok(), valid, "{url}");
+        }
+        for url in [
+            "http://cognito.example.com",
+            "http://10.0.0.5:4566",
+            "http://[2001:db8::1]/",
+            "http://127.0.0.1.example.com/",
+            "http://localhost@evil.example.com/",
+            "http://localhostx/",
+        ] {
+            assert_eq!(
+                check_endpoint_url(url),
+                Err(SettingError::InsecureEndpointUrl(url.to_string())),
+                "{url}"
+            );
         }
     }
 }

@@ -1,7 +1,8 @@
 //! How numbers travel. Terraform numbers are arbitrary-precision, so the codecs never let one pass through an `f64`
-//! on its way in or out unless that loses nothing. msgpack carries a number as an integer when it is one, as a
-//! float64 when that is exact, and otherwise as decimal text (go-cty's rule); JSON always carries decimal text. A
-//! float64 that arrives stands for its exact value, as in go-cty.
+//! on its way in or out unless that loses nothing. msgpack carries a number as an integer when it fits an int64, as
+//! a float64 when it is a fraction that a float64 holds exactly, and otherwise as decimal text (go-cty's rule,
+//! `cty/msgpack/marshal.go`: an integer beyond int64 goes as text, never as uint64 or float64); JSON always
+//! carries decimal text. A float64 that arrives stands for its exact value, as in go-cty.
 
 use bigdecimal::num_bigint::BigInt;
 
@@ -17,8 +18,6 @@ const PLAIN_TEXT_LIMIT: usize = 2 * 4096 + 16;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum WireNumber {
     Signed(i64),
-    /// Integers above `i64::MAX` that still fit a `u64`.
-    Unsigned(u64),
     Float(f64),
     Text(String),
 }
@@ -44,10 +43,10 @@ fn finite_wire_form(decimal: &Decimal) -> WireNumber {
     WireNumber::Text(decimal_text(decimal))
 }
 
-/// `digits × 10^exponent` as an msgpack integer, when it fits `i64` or `u64`.
+/// `digits × 10^exponent` as an msgpack integer, when it fits `i64`.
 fn small_integer(digits: &BigInt, exponent: i64) -> Option<WireNumber> {
-    // 10^20 exceeds u64::MAX, so any non-zero integer with a larger exponent is out of range.
-    if exponent > 19 {
+    // 10^19 exceeds i64::MAX, so any non-zero integer with a larger exponent is out of range.
+    if exponent > 18 {
         return None;
     }
     let scaled;
@@ -57,11 +56,7 @@ fn small_integer(digits: &BigInt, exponent: i64) -> Option<WireNumber> {
         scaled = digits * BigInt::from(10u8).pow(exponent as u32);
         &scaled
     };
-    if let Ok(signed) = i64::try_from(integer) {
-        Some(WireNumber::Signed(signed))
-    } else {
-        u64::try_from(integer).ok().map(WireNumber::Unsigned)
-    }
+    i64::try_from(integer).ok().map(WireNumber::Signed)
 }
 
 /// The float64 whose exact value is `decimal`, if there is one (go-cty sends a number as float64 exactly then).
@@ -116,14 +111,14 @@ mod tests {
     }
 
     #[test]
-    fn integers_go_as_integers_in_the_narrowest_signedness() {
+    fn integers_go_as_integers_when_they_fit_int64_else_as_text() {
         assert_eq!(wire_form(&Number::from(42)), WireNumber::Signed(42));
         assert_eq!(wire_form(&number("-7")), WireNumber::Signed(-7));
         assert_eq!(wire_form(&number("1e3")), WireNumber::Signed(1000));
         assert_eq!(wire_form(&number("60.000")), WireNumber::Signed(60));
         assert_eq!(
             wire_form(&number("18446744073709551615")),
-            WireNumber::Unsigned(u64::MAX)
+            WireNumber::Text("18446744073709551615".to_string())
         );
         assert_eq!(
             wire_form(&number("18446744073709551616")),

@@ -184,8 +184,13 @@ impl ValueDecoder<'_> {
         };
         let mut values = BTreeMap::new();
         for (key, item) in entries {
+            // NFC-normalised as go-cty's `MapVal` does; two keys that normalise alike collide.
+            let key = normalize_string(key).into_owned();
+            if values.contains_key(&key) {
+                return Err(self.fail(Problem::DuplicateKey(key)));
+            }
             let value = self.decode_at(PathStep::Key(key.clone()), item, element)?;
-            values.insert(key.clone(), value);
+            values.insert(key, value);
         }
         Ok(Value::Map(values))
     }

@@ -4,6 +4,8 @@
 //!
 //! The decoder reads input that arrives over the wire, so it is written to fail cleanly on anything: it never
 //! panics, never recurses deeper than [`MAX_DEPTH`], and never reserves memory for a length the input cannot back.
+//! Which of go-cty's rules it follows (NFC strings, deduplicated sets in go-cty's order, exact numbers) is in
+//! `docs/dev/values-and-codecs.md`.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -360,12 +362,13 @@ fn decode_map(reader: &mut Reader, marker: Marker, element: &Type, depth: usize)
     };
     let mut entries = BTreeMap::new();
     for _ in 0..length {
-        let key = read_key(reader)?;
-        if entries.contains_key(key) {
-            return Err(Problem::DuplicateKey(key.to_owned()).into());
+        // Map keys are strings, NFC-normalised as go-cty's `MapVal` does; two keys that normalise alike collide.
+        let key = normalize_string(read_key(reader)?).into_owned();
+        if entries.contains_key(&key) {
+            return Err(Problem::DuplicateKey(key).into());
         }
-        let value = decode_value(reader, element, depth + 1).within(|| PathStep::Key(key.to_owned()))?;
-        entries.insert(key.to_owned(), value);
+        let value = decode_value(reader, element, depth + 1).within(|| PathStep::Key(key.clone()))?;
+        entries.insert(key, value);
     }
     Ok(Value::Map(entries))
 }
@@ -531,7 +534,25 @@ fn decode_refinements(payload: &[u8], ty: &Type) -> Result<Value, CodecError> {
     if definitely_null {
         return Ok(Value::Null);
     }
+    check_satisfiable(&refinements)?;
     Ok(Value::Unknown(refinements))
+}
+
+/// Bounds that no value can meet: go-cty refuses to build such a refinement (its builder panics), so Terraform
+/// never sends one, and neither do we.
+fn check_satisfiable(refinements: &Refinements) -> Result<(), CodecError> {
+    if let (Some((lower, lower_inclusive)), Some((upper, upper_inclusive))) =
+        (&refinements.number_lower, &refinements.number_upper)
+        && (lower > upper || (lower == upper && !(*lower_inclusive && *upper_inclusive)))
+    {
+        return Err(invalid_refinement("the number bounds admit no number"));
+    }
+    if let (Some(lower), Some(upper)) = (refinements.length_lower, refinements.length_upper)
+        && lower > upper
+    {
+        return Err(invalid_refinement("the length bounds admit no length"));
+    }
+    Ok(())
 }
 
 /// `[number, inclusive]`.
@@ -714,9 +735,6 @@ fn encode_number(out: &mut ByteBuf, number: &Number) -> Result<(), CodecError> {
         WireNumber::Signed(integer) => {
             written(rmp::encode::write_sint(out, integer));
         }
-        WireNumber::Unsigned(integer) => {
-            written(rmp::encode::write_uint(out, integer));
-        }
         WireNumber::Float(float) => written(rmp::encode::write_f64(out, float)),
         WireNumber::Text(text) => write_str(out, &text)?,
     }
@@ -727,6 +745,7 @@ fn encode_number(out: &mut ByteBuf, number: &Number) -> Result<(), CodecError> {
 /// Refinements that cannot apply to the type are an error, as cty refuses to make such values; refinements that
 /// say nothing (lower bound −∞, length at least 0, empty prefix) are left out as go-cty does.
 fn encode_unknown(out: &mut ByteBuf, refinements: &Refinements, ty: &Type) -> Result<(), CodecError> {
+    check_satisfiable(refinements)?;
     let mut map = ByteBuf::new();
     let mut entries = 0usize;
     let mut entry = |map: &mut ByteBuf, key: i64| {
@@ -964,6 +983,29 @@ mod tests {
             ..Default::default()
         };
         assert!(encode(&Value::Unknown(definitely_null), &Type::String).is_err());
+    }
+
+    #[test]
+    fn refinements_no_value_can_meet_are_refused() {
+        // {5: 3, 6: 2}: at least 3 and at most 2 elements.
+        let bytes = hex("c7 05 0c 82 05 03 06 02");
+        assert!(matches!(
+            decode(&bytes, &Type::list(Type::Bool)).unwrap_err().problem(),
+            Problem::InvalidRefinement(_)
+        ));
+        let empty_range = Refinements {
+            number_lower: Some((Number::from(1), true)),
+            number_upper: Some((Number::from(1), false)),
+            ..Default::default()
+        };
+        assert!(encode(&Value::Unknown(empty_range), &Type::Number).is_err());
+        let one_number = Refinements {
+            number_lower: Some((Number::from(1), true)),
+            number_upper: Some((Number::from(1), true)),
+            ..Default::default()
+        };
+        let bytes = encode(&Value::Unknown(one_number.clone()), &Type::Number).unwrap();
+        assert_eq!(decode(&bytes, &Type::Number).unwrap(), Value::Unknown(one_number));
     }
 
     #[test]

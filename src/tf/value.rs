@@ -58,6 +58,17 @@ impl Type {
         }
     }
 
+    /// A value of this object type with every attribute null (say, a configuration that sets nothing); `None` when
+    /// this is not an object type.
+    pub fn null_object(&self) -> Option<Value> {
+        match self {
+            Type::Object { attributes, .. } => Some(Value::Object(
+                attributes.keys().map(|name| (name.clone(), Value::Null)).collect(),
+            )),
+            _ => None,
+        }
+    }
+
     /// The element type of a list, set or map.
     pub fn element_type(&self) -> Option<&Type> {
         match self {

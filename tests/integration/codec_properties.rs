@@ -104,7 +104,10 @@ fn arb_refinements(ty: &Type) -> BoxedStrategy<Refinements> {
     let not_null = proptest::option::of(Just(true));
     match ty {
         Type::Dynamic => Just(Refinements::default()).boxed(),
-        Type::String => (not_null, proptest::option::of("\\PC{1,30}"))
+        Type::String => (
+            not_null,
+            proptest::option::of("\\PC{1,30}".prop_map(|prefix| normalize_string(&prefix).into_owned())),
+        )
             .prop_map(|(not_null, string_prefix)| Refinements {
                 not_null,
                 string_prefix,
@@ -114,18 +117,29 @@ fn arb_refinements(ty: &Type) -> BoxedStrategy<Refinements> {
         Type::Number => {
             let bound = || proptest::option::of((arb_finite_number(), any::<bool>()));
             (not_null, bound(), bound())
-                .prop_map(|(not_null, number_lower, number_upper)| Refinements {
-                    not_null,
-                    number_lower,
-                    number_upper,
-                    ..Default::default()
+                .prop_map(|(not_null, mut number_lower, mut number_upper)| {
+                    // Bounds some number meets: go-cty makes no others.
+                    if let (Some(lower), Some(upper)) = (&mut number_lower, &mut number_upper) {
+                        if lower.0 > upper.0 {
+                            std::mem::swap(lower, upper);
+                        }
+                        if lower.0 == upper.0 {
+                            (lower.1, upper.1) = (true, true);
+                        }
+                    }
+                    Refinements {
+                        not_null,
+                        number_lower,
+                        number_upper,
+                        ..Default::default()
+                    }
                 })
                 .boxed()
         }
         Type::List(_) | Type::Set(_) | Type::Map(_) => (
             not_null,
             proptest::option::of(1i64..1000),
-            proptest::option::of(0i64..i64::MAX),
+            proptest::option::of(1000i64..i64::MAX),
         )
             .prop_map(|(not_null, length_lower, length_upper)| Refinements {
                 not_null,
@@ -147,10 +161,28 @@ fn arb_refinements(ty: &Type) -> BoxedStrategy<Refinements> {
 #[derive(Clone, Copy)]
 struct Flavor {
     unknowns: bool,
+    /// Values as go-cty holds them (strings in NFC, sets in canonical order without repeats); otherwise as another
+    /// encoder might write them: decomposed accents, repeated set elements in any order.
+    canonical: bool,
 }
 
-const ANY_VALUE: Flavor = Flavor { unknowns: true };
-const KNOWN_VALUE: Flavor = Flavor { unknowns: false };
+const ANY_VALUE: Flavor = Flavor {
+    unknowns: true,
+    canonical: true,
+};
+const KNOWN_VALUE: Flavor = Flavor {
+    unknowns: false,
+    canonical: true,
+};
+const RAW_VALUE: Flavor = Flavor {
+    unknowns: true,
+    canonical: false,
+};
+
+/// Text with letters followed by combining accents, which NFC composes ("e\u{301}" is "é").
+fn arb_decomposed_text() -> impl Strategy<Value = String> {
+    "([a-zA-Z ]|[aeiouAEIOU][\u{300}-\u{304}\u{308}]{1,2}){0,8}"
+}
 
 /// A value conforming to `ty`: null, unknown (with refinements), or known, at every level.
 fn arb_value(ty: &Type, flavor: Flavor) -> BoxedStrategy<Value> {
@@ -169,17 +201,41 @@ fn arb_value(ty: &Type, flavor: Flavor) -> BoxedStrategy<Value> {
 
 fn arb_known_value(ty: &Type, flavor: Flavor) -> BoxedStrategy<Value> {
     match ty {
-        // Values as go-cty holds them: strings in NFC, sets in canonical order without repeats.
+        Type::String if !flavor.canonical => prop_oneof![any::<String>(), arb_decomposed_text()]
+            .prop_map(Value::String)
+            .boxed(),
         Type::String => any::<String>()
             .prop_map(|text| Value::String(normalize_string(&text).into_owned()))
             .boxed(),
         Type::Number => arb_number(flavor.unknowns).prop_map(Value::Number).boxed(),
         Type::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
         Type::List(element) => vec(arb_value(element, flavor), 0..4).prop_map(Value::List).boxed(),
-        Type::Set(element) => vec(arb_value(element, flavor), 0..4).prop_map(Value::set_of).boxed(),
-        Type::Map(element) => btree_map(any::<String>(), arb_value(element, flavor), 0..4)
-            .prop_map(Value::Map)
+        Type::Set(element) if !flavor.canonical => vec(arb_value(element, flavor), 0..4)
+            .prop_map(|mut items| {
+                // Repeat the first element at the end.
+                items.extend(items.first().cloned());
+                Value::Set(items)
+            })
             .boxed(),
+        Type::Set(element) => vec(arb_value(element, flavor), 0..4).prop_map(Value::set_of).boxed(),
+        Type::Map(element) if !flavor.canonical => btree_map(
+            prop_oneof![any::<String>(), arb_decomposed_text()],
+            arb_value(element, flavor),
+            0..4,
+        )
+        .prop_filter("keys distinct in NFC", |entries| {
+            let normalized: BTreeSet<_> = entries.keys().map(|key| normalize_string(key)).collect();
+            normalized.len() == entries.len()
+        })
+        .prop_map(Value::Map)
+        .boxed(),
+        Type::Map(element) => btree_map(
+            any::<String>().prop_map(|key| normalize_string(&key).into_owned()),
+            arb_value(element, flavor),
+            0..4,
+        )
+        .prop_map(Value::Map)
+        .boxed(),
         Type::Tuple(elements) => {
             let items: Vec<_> = elements.iter().map(|element| arb_value(element, flavor)).collect();
             items.prop_map(Value::Tuple).boxed()
@@ -455,4 +511,232 @@ fn empty_object_types_and_collections_round_trip() {
         json::decode(json::encode(&value, &ty).unwrap().to_string().as_bytes(), &ty).unwrap(),
         value
     );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Differential: pyvider-cty, an independent implementation of go-cty's codec (Python, installed in the test venv
+// by scripts/local-cognito-venv), re-encodes what we encode and what a third encoder writes. Both aim at go-cty's
+// exact output, so the bytes must agree.
+
+const DIFFERENTIAL_CASES: u32 = 300;
+
+/// pyvider-cty's decode-and-re-encode of each case: its bytes, or why it refused.
+fn pyvider_reencode(cases: &[(Type, Vec<u8>)]) -> Vec<Result<Vec<u8>, String>> {
+    use crate::support::local_cognito::{ensure_venv, repo_root, venv_python};
+    use std::io::{BufRead, BufReader, Write};
+    ensure_venv().expect("scripts/local-cognito-venv installs pyvider-cty");
+    let script = repo_root().join("tests/support/cty_differential.py");
+    let mut child = std::process::Command::new(venv_python())
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the pyvider-cty helper");
+    let mut input = String::new();
+    for (ty, bytes) in cases {
+        let type_json: serde_json::Value = serde_json::from_slice(&json::type_to_json(ty)).expect("type JSON");
+        let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        input.push_str(&serde_json::json!({"type": type_json, "msgpack": hex}).to_string());
+        input.push('\n');
+    }
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let answers: Vec<Result<Vec<u8>, String>> = BufReader::new(child.stdout.take().expect("stdout is piped"))
+        .lines()
+        .map(|line| {
+            let answer: serde_json::Value = serde_json::from_str(&line.expect("read a line")).expect("a JSON line");
+            match (answer["msgpack"].as_str(), answer["error"].as_str()) {
+                (Some(hex), _) => Ok((0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+                    .collect()),
+                (None, Some(error)) => Err(error.to_string()),
+                _ => Err(format!("unexpected answer {answer}")),
+            }
+        })
+        .collect();
+    writer.join().expect("writer thread").expect("write the cases");
+    assert!(child.wait().expect("the helper exits").success());
+    assert_eq!(answers.len(), cases.len(), "one answer per case");
+    answers
+}
+
+/// `count` generated (type, value) pairs, the same on every run.
+fn sample(flavor: Flavor, count: u32) -> Vec<(Type, Value)> {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = arb_typed_value(flavor);
+    (0..count)
+        .map(|_| strategy.new_tree(&mut runner).expect("generate a case").current())
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Terraform-like inputs where go-cty's rules show: decomposed accents, repeated and unsorted set elements, the
+/// exact value of a float64, `1e4096` as Terraform writes it, integers beyond i64.
+fn go_cty_corner_cases() -> Vec<(Type, Vec<u8>)> {
+    use rmpv::Value as Mp;
+    let strings = Type::set(Type::String);
+    let numbers = Type::list(Type::Number);
+    vec![
+        (
+            Type::String,
+            rmpv_bytes(&Mp::from("e\u{301}te\u{301} A\u{30a}ngstro\u{308}m")),
+        ),
+        (
+            strings.clone(),
+            rmpv_bytes(&Mp::Array(vec![
+                Mp::from("b"),
+                Mp::from("a"),
+                Mp::Nil,
+                Mp::from("b"),
+                Mp::from("a\u{300}"),
+            ])),
+        ),
+        (
+            numbers,
+            rmpv_bytes(&Mp::Array(vec![
+                Mp::F64(0.1),
+                Mp::F64(-1e-300),
+                Mp::from(format!("1{}", "0".repeat(4096))),
+                Mp::from("18446744073709551616"),
+                Mp::from("-0.000125"),
+                Mp::from(u64::MAX),
+            ])),
+        ),
+        (
+            Type::set(Type::Number),
+            rmpv_bytes(&Mp::Array(vec![
+                Mp::from(10),
+                Mp::from("1e1"),
+                Mp::F64(2.5),
+                Mp::from(-3),
+                Mp::from("2.50"),
+            ])),
+        ),
+    ]
+}
+
+/// Whether go-cty's bytes for `value` are fully determined, so that two faithful encoders must write the same
+/// bytes: go-cty leaves undefined the order of set elements that are not primitives and the order of unknown
+/// elements among themselves, and pyvider-cty writes the type JSON of `dynamic` values with non-ASCII characters
+/// escaped, where go-cty writes them as they are.
+fn bytes_are_determined(value: &Value, ty: &Type) -> bool {
+    fn type_is_determined(ty: &Type, in_dynamic: bool) -> bool {
+        match ty {
+            Type::Set(element) => {
+                matches!(**element, Type::String | Type::Number | Type::Bool) && type_is_determined(element, in_dynamic)
+            }
+            Type::List(element) | Type::Map(element) => type_is_determined(element, in_dynamic),
+            Type::Tuple(elements) => elements.iter().all(|element| type_is_determined(element, in_dynamic)),
+            Type::Object { attributes, .. } => attributes
+                .iter()
+                .all(|(name, attribute)| (!in_dynamic || name.is_ascii()) && type_is_determined(attribute, in_dynamic)),
+            _ => true,
+        }
+    }
+    fn order_is_determined(value: &Value) -> bool {
+        match value {
+            Value::Dynamic { ty, value } => type_is_determined(ty, true) && order_is_determined(value),
+            Value::Set(items) if items.iter().filter(|item| !item.is_wholly_known()).count() > 1 => false,
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => items.iter().all(order_is_determined),
+            Value::Map(items) | Value::Object(items) => items.values().all(order_is_determined),
+            _ => true,
+        }
+    }
+    type_is_determined(ty, false) && order_is_determined(value)
+}
+
+/// `value` with every set holding each element once, unknown or not. go-cty keeps repeated set elements that hold
+/// unknowns (it cannot tell whether they are equal); pyvider-cty drops them.
+fn collapse_sets(value: &Value) -> Value {
+    match value {
+        Value::Set(items) => {
+            let mut items: Vec<Value> = items.iter().map(collapse_sets).collect();
+            items.sort_by(Value::canonical_cmp);
+            items.dedup_by(|a, b| a.canonical_cmp(b).is_eq());
+            Value::Set(items)
+        }
+        Value::List(items) => Value::List(items.iter().map(collapse_sets).collect()),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(collapse_sets).collect()),
+        Value::Map(items) => Value::Map(items.iter().map(|(k, v)| (k.clone(), collapse_sets(v))).collect()),
+        Value::Object(items) => Value::Object(items.iter().map(|(k, v)| (k.clone(), collapse_sets(v))).collect()),
+        Value::Dynamic { ty, value } => Value::Dynamic {
+            ty: ty.clone(),
+            value: Box::new(collapse_sets(value)),
+        },
+        other => other.clone(),
+    }
+}
+
+/// Our bytes and pyvider-cty's agree: identical where go-cty's are determined, else meaning the same value.
+fn assert_agree(ours: &[u8], theirs: &[u8], ty: &Type, context: &str) {
+    let decoded = msgpack::decode(ours, ty).expect("our own encoding decodes");
+    if bytes_are_determined(&decoded, ty) {
+        assert_eq!(hex(theirs), hex(ours), "{context}");
+    } else {
+        let their_value = msgpack::decode(theirs, ty).unwrap_or_else(|error| panic!("{context}: {error}"));
+        let (theirs, ours) = (collapse_sets(&their_value), collapse_sets(&decoded));
+        assert!(theirs.semantically_equal(&ours), "{context}\n{theirs:?}\n!=\n{ours:?}");
+    }
+}
+
+/// pyvider-cty's answer, or `None` where it refuses a null tuple inside another value, which go-cty accepts
+/// (a known pyvider-cty bug). Any other refusal fails the test.
+fn their_bytes(answer: Result<Vec<u8>, String>, input: &[u8], ty: &Type) -> Option<Vec<u8>> {
+    match answer {
+        Ok(bytes) => Some(bytes),
+        Err(error) if error.ends_with("Expected tuple or list, got NoneType") => None,
+        Err(error) => panic!("pyvider-cty refused {} as {ty:?}: {error}", hex(input)),
+    }
+}
+
+/// At most one case in ten may be one pyvider-cty refuses by its known bug.
+fn assert_mostly_compared(compared: usize, total: usize) {
+    assert!(compared * 10 >= total * 9, "only {compared} of {total} cases compared");
+}
+
+#[test]
+fn pyvider_cty_reencodes_our_encoding_byte_for_byte() {
+    let cases: Vec<(Type, Vec<u8>)> = sample(ANY_VALUE, DIFFERENTIAL_CASES)
+        .into_iter()
+        .map(|(ty, value)| {
+            let bytes = msgpack::encode(&value, &ty).expect("a conforming value encodes");
+            (ty, bytes)
+        })
+        .collect();
+    let mut compared = 0;
+    for ((ty, ours), answer) in cases.iter().zip(pyvider_reencode(&cases)) {
+        if let Some(theirs) = their_bytes(answer, ours, ty) {
+            assert_agree(ours, &theirs, ty, &format!("{ty:?}"));
+            compared += 1;
+        }
+    }
+    assert_mostly_compared(compared, cases.len());
+}
+
+#[test]
+fn pyvider_cty_and_we_read_other_encoders_alike() {
+    let mut cases: Vec<(Type, Vec<u8>)> = sample(RAW_VALUE, DIFFERENTIAL_CASES)
+        .into_iter()
+        .map(|(ty, value)| {
+            let bytes = rmpv_bytes(&independent(&value, &ty));
+            (ty, bytes)
+        })
+        .collect();
+    cases.extend(go_cty_corner_cases());
+    let mut compared = 0;
+    for ((ty, input), answer) in cases.iter().zip(pyvider_reencode(&cases)) {
+        let decoded = msgpack::decode(input, ty).unwrap_or_else(|error| panic!("{} as {ty:?}: {error}", hex(input)));
+        let ours = msgpack::encode(&decoded, ty).expect("a decoded value encodes");
+        if let Some(theirs) = their_bytes(answer, input, ty) {
+            assert_agree(&ours, &theirs, ty, &format!("input {} as {ty:?}", hex(input)));
+            compared += 1;
+        }
+    }
+    assert_mostly_compared(compared, cases.len());
 }

@@ -10,11 +10,15 @@
 //!   [`ecosystem_ephemeral`], [`ecosystem_migration`].
 //! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
 //! - The test harness itself: [`local_stack`], [`local_stack_secrets`], [`local_cognito_rules`],
-//!   [`terraform_harness`].
+//!   [`terraform_harness`], and acceptance mode's machinery ([`acceptance`]).
+//!
+//! With `COGNITO_ACC=1` the end-to-end tests run against the AWS account of the environment instead of the local
+//! Cognito (README, "Acceptance tests against AWS").
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod acceptance;
 mod client_secrets;
 mod codec_properties;
 mod concurrency;
@@ -25,6 +29,7 @@ mod ecosystem_migration;
 mod ecosystem_release;
 mod exactness;
 mod framework_rpcs;
+mod hardening;
 mod local_cognito_rules;
 mod local_stack;
 mod local_stack_secrets;

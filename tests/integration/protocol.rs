@@ -1,8 +1,8 @@
 //! The go-plugin contract, checked against the real binary started exactly as Terraform 1.11 starts it:
 //! magic cookie and protocol negotiation, the handshake line, AutoMTLS with Terraform's P-521 `CA:TRUE` client
 //! certificate, the controller / stdio / health services, signal handling, robustness against malformed
-//! `DynamicValue`s, concurrency and debug mode. See `/work/shared/docs/protocol-facts.md` §1–§6 and §19–§20 for the
-//! behaviour these tests pin down.
+//! `DynamicValue`s, concurrency and debug mode. docs/dev/protocol.md describes the behaviour these tests pin down, from
+//! docs/dev/protocol.md#launch to docs/dev/protocol.md#debug-mode, and docs/dev/protocol.md#message-size.
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::sync::Arc;
@@ -784,25 +784,14 @@ async fn a_request_larger_than_tonics_default_4_mib_limit_is_decoded() {
 /// of "e" + combining acute accent, which decoding must normalise (NFC) character by character, in both the
 /// proposed state and the configuration.
 fn slow_plan_request() -> plan_resource_change::Request {
-    use std::collections::BTreeMap;
     use terraform_provider_cognito::cognito::user_pool_client::schema::{TYPE_NAME, attr, schema};
     use terraform_provider_cognito::tf::{Value, msgpack};
 
     let schema = schema();
     let ty = schema.value_type();
-    let mut object: BTreeMap<String, Value> = schema
-        .block
-        .attributes
-        .iter()
-        .map(|attribute| (attribute.name.to_string(), Value::Null))
-        .chain(
-            schema
-                .block
-                .blocks
-                .iter()
-                .map(|block| (block.type_name.to_string(), Value::Null)),
-        )
-        .collect();
+    let Some(Value::Object(mut object)) = ty.null_object() else {
+        unreachable!("a resource's type is an object type")
+    };
     object.insert(attr::NAME.to_string(), Value::string("e\u{301}".repeat(500_000)));
     object.insert(attr::USER_POOL_ID.to_string(), Value::string("us-east-1_AbCdEfGhI"));
     let config = msgpack::encode(&Value::Object(object), ty).expect("a complete object encodes");

@@ -5,6 +5,7 @@
 //!
 //! Runtime: the paced 100-client apply takes at least 20 s by design (100 creates at 5/s); the faulty 60-client
 //! apply and its re-plan about 25 s (60 creates, then 60 reads, each at 5/s). The three tests run in parallel.
+//! They need the proxy's faults, so acceptance mode (`COGNITO_ACC=1`) skips them, saying so.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -122,7 +123,9 @@ fn faults_seen(stack: &LocalCognito) -> std::collections::BTreeMap<String, usize
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_clients_survive_throttling_server_errors_latency_and_lost_responses() {
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance("it injects faults through the local stack's proxy") else {
+        return;
+    };
     let pool_id = stack.create_user_pool("faulty").await;
     let tf = Terraform::new(&stack);
     tf.write_config(&config(&pool_id, 60, "app", "  max_retries = 12\n"));
@@ -180,7 +183,9 @@ fn answered_creates(requests: &[RecordedRequest]) -> BTreeSet<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clients_made_by_creates_whose_answer_was_lost_are_adopted_never_duplicated() {
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance("it injects faults through the local stack's proxy") else {
+        return;
+    };
     let pool_id = stack.create_user_pool("lossy").await;
     let tf = Terraform::new(&stack);
     tf.write_config(&config(&pool_id, 8, "lossy", ""));
@@ -219,7 +224,9 @@ async fn clients_made_by_creates_whose_answer_was_lost_are_adopted_never_duplica
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_clients_run_at_the_quota_without_throttling_reaching_the_user() {
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance("it injects faults through the local stack's proxy") else {
+        return;
+    };
     let pool_id = stack.create_user_pool("paced").await;
     let tf = Terraform::new(&stack);
     tf.write_config(&config(&pool_id, 100, "paced", ""));

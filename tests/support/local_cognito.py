@@ -30,6 +30,10 @@ received none or no JSON), ``rejected`` (null, or ``{"rule": ..., "code": ...}``
 request), ``fault`` (null or the name of the injected fault: ``throttle``, ``error``, ``drop``,
 ``error_after_effect``, ``rate_limit``, ``latency``) and ``timestamp`` (epoch seconds).
 
+Requests of the query protocol (STS: a form body with ``Action=...``) are relayed to moto untouched and logged too,
+with ``operation`` the action (e.g. ``AssumeRole``) and ``body`` the form's fields as a JSON object, so a test can
+tell which endpoint an AssumeRole went to and what it carried.
+
 Control endpoints (never forwarded, never recorded):
 - ``GET  /_proxy/requests``: the log as a JSON list.
 - ``POST /_proxy/reset``: clears the log, resets moto (``POST /moto-api/reset``), clears the faults and turns
@@ -135,6 +139,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -680,6 +685,14 @@ HOP_BY_HOP_HEADERS = {
 SERVER_SET_HEADERS = {"server", "date"}
 
 
+def query_protocol_form(content_type, body):
+    """The fields of a query-protocol request (STS, ``application/x-www-form-urlencoded``), or None."""
+    if not content_type or not content_type.startswith("application/x-www-form-urlencoded"):
+        return None
+    fields = urllib.parse.parse_qs((body or b"").decode("utf-8", "replace"), keep_blank_values=True)
+    return {name: values[-1] for name, values in fields.items()}
+
+
 class ProxyHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "local-cognito-proxy"
@@ -779,6 +792,20 @@ class ProxyHandler(BaseHTTPRequestHandler):
         except OSError as error:
             self.answer_json(502, {"message": "moto did not answer: %s" % error})
             return
+        form = query_protocol_form(self.headers.get("Content-Type"), body)
+        if form is not None and "Action" in form:
+            self.server.state.record(
+                {
+                    "operation": form["Action"],
+                    "body": form,
+                    "status": status,
+                    "moto_status": status,
+                    "response": None,
+                    "rejected": None,
+                    "fault": None,
+                    "timestamp": time.time(),
+                }
+            )
         self.answer(status, headers, answer_body)
 
     def handle_control(self, body):
@@ -1065,7 +1092,8 @@ class ProxyServer(ThreadingHTTPServer):
 # moto process
 # ---------------------------------------------------------------------------------------------------------------------
 
-MOTO_STARTUP_TIMEOUT_SECONDS = 20
+# Generous: on a loaded 2-core machine moto has taken more than 20 s to start. A start that succeeds waits no longer.
+MOTO_STARTUP_TIMEOUT_SECONDS = 60
 RUNNING_ON = re.compile(r"Running on http://127\.0\.0\.1:(\d+)")
 
 

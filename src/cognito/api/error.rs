@@ -134,7 +134,8 @@ impl ApiError {
         self.is_retryable_for(self.operation)
     }
 
-    /// The retry policy by error class and by what the operation does ([`Effect`]):
+    /// The retry policy by error class and by what the operation does ([`Effect`];
+    /// docs/dev/cognito-app-clients.md#errors-and-retries):
     /// - throttling: always; Cognito turned the request away before acting on it;
     /// - transient: always for reads and writes; for creates only when the request never left, because a 5xx
     ///   after a create may hide something that was made;

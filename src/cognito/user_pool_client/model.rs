@@ -248,9 +248,10 @@ impl fmt::Debug for RemoteClient {
     }
 }
 
-/// Cognito's documented defaults (cognito-client-facts §6): what a member left out of Create or Update becomes,
-/// and what a response that leaves it out means. Durations are expressed in whatever unit applies. The schema
-/// declares each argument's default from these, and the API mapping fills absent response members with them.
+/// Cognito's documented defaults (docs/dev/cognito-app-clients.md#defaults): what a member left out of Create or
+/// Update becomes, and what a response that leaves it out means. Durations are expressed in whatever unit applies.
+/// The schema declares each argument's default from these, and the API mapping fills absent response members with
+/// them.
 pub mod defaults {
     use super::{TimeUnit, TokenValidityUnits};
     use std::collections::BTreeSet;

@@ -236,7 +236,7 @@ fn string_set(values: &[String]) -> BTreeSet<String> {
     values.iter().cloned().collect()
 }
 
-/// A client as Cognito reports it, with Cognito's defaults where members are absent (cognito-client-facts §6):
+/// A client as Cognito reports it, defaults in where members are absent (docs/dev/cognito-app-clients.md#defaults):
 /// units hours/hours/days; validities one hour / one hour / 30 days in the reported unit (a refresh validity of 0
 /// also means 30 days); ExplicitAuthFlows absent or empty → the default trio; PreventUserExistenceErrors LEGACY;
 /// EnableTokenRevocation true; AuthSessionValidity 3; rotation DISABLED; lists empty; other booleans false.
@@ -572,7 +572,7 @@ pub(crate) mod tests {
         );
     }
 
-    /// What moto returns for a client created with only a name (local-test-stack §2.6).
+    /// What moto returns for a client created with only a name (docs/dev/local-test-stack.md#motos-defaults).
     fn moto_like_response() -> UserPoolClientType {
         UserPoolClientType::builder()
             .user_pool_id("us-east-1_pool")
