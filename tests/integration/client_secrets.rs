@@ -93,9 +93,15 @@ fn position(events: &[(String, String, String)], event: &str, address: &str, act
 
 const SECRET: &str = "cognito_user_pool_client_secret.current";
 
+/// Why these tests run against the local Cognito only: they read its secret store (which secrets are active, which
+/// value it would accept) and switch what its Describe reports after a rotation.
+const LOCAL_ONLY: &str = "it reads the local Cognito's secret store and switches its Describe answer";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rotation_example_never_leaves_the_consumer_without_a_valid_secret() {
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance(LOCAL_ONLY) else {
+        return;
+    };
     let pool = stack.create_user_pool("rotation").await;
     let example =
         std::fs::read_to_string(repo_root().join("examples/resources/cognito_user_pool_client_secret/resource.tf"))
@@ -210,7 +216,9 @@ async fn custom_values_rotate_and_stay_out_of_plan_files_and_state(describe: Des
     const INITIAL: &str = "initial_custom_secret_value_0001";
     const FIRST: &str = "first_custom_secret_value_00000002";
     const SECOND: &str = "second_custom_secret_value_0000003";
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance(LOCAL_ONLY) else {
+        return;
+    };
     stack.set_describe_after_rotation(describe);
     let pool = stack.create_user_pool("custom").await;
     let mut tf = Terraform::new(&stack);
@@ -316,7 +324,9 @@ async fn custom_values_rotate_out_of_plan_and_state_when_describe_reports_none()
 /// Clients with two secrets (secret in state or not, managed or imported, and read by the data source) re-plan
 /// clean: no replacement, no change.
 async fn clients_with_two_secrets_replan_clean(describe: DescribeAfterRotation) {
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance(LOCAL_ONLY) else {
+        return;
+    };
     stack.set_describe_after_rotation(describe);
     let pool = stack.create_user_pool("two-secrets").await;
     let sdk = stack.sdk();
@@ -420,7 +430,9 @@ async fn clients_with_two_secrets_replan_clean_when_describe_reports_none() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_drift_and_the_two_secret_limit() {
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance(LOCAL_ONLY) else {
+        return;
+    };
     let pool = stack.create_user_pool("limit").await;
     let client = stack
         .sdk()
