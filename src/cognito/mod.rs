@@ -6,6 +6,7 @@ pub mod api;
 pub(crate) mod handler_test_support;
 pub mod managed_login_branding;
 pub mod user_pool_client;
+pub mod user_pool_client_secret;
 pub mod user_pool_id;
 
 use std::future::Future;

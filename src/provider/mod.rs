@@ -15,6 +15,7 @@ use crate::cognito::managed_login_branding::data_source::ManagedLoginBrandingDat
 use crate::cognito::user_pool_client::UserPoolClientResource;
 use crate::cognito::user_pool_client::data_sources::{UserPoolClientDataSource, UserPoolClientsDataSource};
 use crate::cognito::user_pool_client::ephemeral_secret::UserPoolClientSecret;
+use crate::cognito::user_pool_client_secret::UserPoolClientSecretResource;
 use crate::tf::diagnostics::Diagnostics;
 use crate::tf::resource::{Context, DataSource, EphemeralResource, Provider, Resource};
 use crate::tf::schema::Schema;
@@ -41,6 +42,7 @@ impl Default for CognitoProvider {
             resources: vec![
                 Arc::new(UserPoolClientResource::new(apis.clone())),
                 Arc::new(ManagedLoginBrandingResource::new(apis.clone())),
+                Arc::new(UserPoolClientSecretResource::new(apis.clone())),
             ],
             data_sources: vec![
                 Arc::new(UserPoolClientDataSource::new(apis.clone())),

@@ -291,6 +291,9 @@ fn render_groups(page: &mut String, block: &Block, prefix: &str, heading: &str, 
             if attribute.deprecated {
                 flags.push_str(", Deprecated");
             }
+            if attribute.write_only {
+                flags.push_str(", Write-only");
+            }
             let mut line = format!("- `{}` ({flags}) {}", attribute.name, attribute.description.trim());
             if contains_object(&attribute.ty) {
                 let _ = write!(line, " (see [below for nested schema](#{}))", anchor("att", &path));

@@ -75,8 +75,9 @@ async fn data_sources_read_clients_made_outside_terraform() {
     tf.write_config(&format!(
         r#"{PROVIDER_PREAMBLE}
 data "cognito_user_pool_client" "one" {{
-  user_pool_id = "{pool_id}"
-  client_id    = "{client_id}"
+  user_pool_id           = "{pool_id}"
+  client_id              = "{client_id}"
+  client_secret_in_state = true
 }}
 
 data "cognito_user_pool_clients" "all" {{
@@ -163,8 +164,9 @@ resource "cognito_user_pool_client" "app" {{
 }}
 
 data "cognito_user_pool_client" "app" {{
-  user_pool_id = cognito_user_pool_client.app.user_pool_id
-  client_id    = cognito_user_pool_client.app.id
+  user_pool_id           = cognito_user_pool_client.app.user_pool_id
+  client_id              = cognito_user_pool_client.app.id
+  client_secret_in_state = true
 }}
 
 output "same_secret" {{

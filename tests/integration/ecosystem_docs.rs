@@ -72,6 +72,7 @@ fn docs_cover_every_type_with_examples() {
             "index.md",
             "resources/managed_login_branding.md",
             "resources/user_pool_client.md",
+            "resources/user_pool_client_secret.md",
         ]
     );
     for page in &pages {
@@ -95,6 +96,15 @@ fn docs_cover_every_type_with_examples() {
         "{branding}"
     );
     assert!(branding.contains("### Nested Schema for `asset`"), "{branding}");
+    let secret = &pages[7].content;
+    assert!(
+        secret.contains("terraform import cognito_user_pool_client_secret."),
+        "{secret}"
+    );
+    assert!(
+        secret.contains("- `client_secret_wo` (String, Sensitive, Write-only)"),
+        "{secret}"
+    );
 }
 
 #[test]

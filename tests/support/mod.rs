@@ -12,6 +12,7 @@
 
 pub mod acceptance;
 pub mod branding;
+pub mod client_secrets;
 pub mod control_http;
 pub mod elf;
 pub mod local_cognito;

@@ -166,6 +166,15 @@ impl ApiError {
     /// What the user can do about it, when there is something better to say than the AWS message.
     pub fn hint(&self) -> Option<&'static str> {
         match self.kind {
+            ErrorKind::Unauthorized if self.operation.is_client_secret_operation() => Some(
+                "Check the AWS credentials the provider uses (profile, environment, assume_role). Client secrets \
+                 need the IAM actions cognito-idp:AddUserPoolClientSecret, cognito-idp:ListUserPoolClientSecrets and \
+                 cognito-idp:DeleteUserPoolClientSecret on the user pool.",
+            ),
+            ErrorKind::LimitExceeded if self.operation == Operation::ADD_CLIENT_SECRET => Some(
+                "The app client already has the two active secrets Cognito allows. Delete one of them (a secret no \
+                 application uses any more) before adding another.",
+            ),
             ErrorKind::Unauthorized => Some(
                 "Check the AWS credentials the provider uses (profile, environment, assume_role). The identity \
                  needs the IAM actions cognito-idp:CreateUserPoolClient, cognito-idp:DescribeUserPoolClient, \

@@ -7,7 +7,8 @@
 //!   ends every wait when Terraform stops the provider. It knows a call only by its [`Operation`] (name, quota
 //!   [`Category`], [`Effect`]) and [`Scope`] (pool, client, secret, branding).
 //! - Facades, one per resource, in the provider's own types so that resources never touch SDK types:
-//!   [`UserPoolClients`] (describe, create, update, delete, list app clients). Each declares its operations and
+//!   [`UserPoolClients`] (describe, create, update, delete, list app clients) and [`ClientSecrets`] (add, list and
+//!   delete an app client's secrets). Each declares its operations and
 //!   runs one backend request per attempt through the stack. Creates of app clients also go through adoption
 //!   (`adopt`): a create whose answer was lost is looked for rather than repeated.
 //! - Backends, one request per call: [`SdkCognito`], the AWS SDK (every request carries the complete
@@ -18,6 +19,7 @@
 //! Adding an operation touches its facade, its SDK mapping and the fake; nothing in retry or pacing.
 
 mod adopt;
+mod client_secret;
 mod error;
 mod fake;
 mod managed_login_branding;
@@ -36,8 +38,9 @@ use std::sync::Arc;
 pub use adopt::{
     Created, DEFAULT_MAX_CREATE_REQUESTS, Newcomer, Registry, Verdict, decide as decide_adoption, may_have_created,
 };
+pub use client_secret::{ClientSecretCalls, ClientSecrets, Deleted, SecretPage};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
-pub use fake::{FakeCognito, RecordedRequest};
+pub use fake::{DescribeAfterRotation, FakeCognito, RecordedRequest};
 pub use managed_login_branding::{BrandingCalls, ManagedLoginBrandings};
 pub use operation::{Category, Effect, Operation, Scope};
 #[cfg(unix)]
@@ -53,15 +56,16 @@ pub use user_pool_client::mapping::{
 pub use user_pool_client::{ClientPage, ClientSummary, UserPoolClientCalls, UserPoolClients};
 
 /// Every call a backend can make: what [`Cognito`] is built on.
-pub trait Backend: UserPoolClientCalls + BrandingCalls + 'static {}
+pub trait Backend: UserPoolClientCalls + BrandingCalls + ClientSecretCalls + 'static {}
 
-impl<B: UserPoolClientCalls + BrandingCalls + 'static> Backend for B {}
+impl<B: UserPoolClientCalls + BrandingCalls + ClientSecretCalls + 'static> Backend for B {}
 
 /// The facades of one provider configuration, sharing one [`Stack`] (and so one pacer: the quotas are per pool and
 /// per account, not per resource).
 pub struct Cognito {
     clients: UserPoolClients,
     brandings: ManagedLoginBrandings,
+    secrets: ClientSecrets,
     region: Option<String>,
 }
 
@@ -74,7 +78,8 @@ impl Cognito {
         let stack = Arc::new(stack);
         Cognito {
             clients: UserPoolClients::new(backend.clone(), stack.clone(), max_create_requests, registry),
-            brandings: ManagedLoginBrandings::new(backend, stack),
+            brandings: ManagedLoginBrandings::new(backend.clone(), stack.clone()),
+            secrets: ClientSecrets::new(backend, stack),
             region,
         }
     }
@@ -103,6 +108,11 @@ impl Cognito {
     /// Managed login branding styles.
     pub fn brandings(&self) -> &ManagedLoginBrandings {
         &self.brandings
+    }
+
+    /// App clients' secrets.
+    pub fn secrets(&self) -> &ClientSecrets {
+        &self.secrets
     }
 }
 

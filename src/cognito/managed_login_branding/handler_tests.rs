@@ -12,9 +12,13 @@ use super::assets::encode;
 use super::model::{RemoteStyle, StyleRequest};
 use super::schema::attr;
 use super::test_values::{test_element, test_style};
-use crate::cognito::api::{ApiError, BrandingCalls, ClientPage, Cognito, FakeCognito, Operation, UserPoolClientCalls};
+use crate::cognito::api::{
+    ApiError, BrandingCalls, ClientPage, ClientSecretCalls, Cognito, Deleted, FakeCognito, Operation, SecretPage,
+    UserPoolClientCalls,
+};
 use crate::cognito::handler_test_support::{plan_and_apply, plan_and_apply_with_private, refresh_with_private};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient};
+use crate::cognito::user_pool_client_secret::model::{AddedSecret, SecretValue};
 use crate::cognito::{ApiSource, FakeSource};
 use crate::tf::diagnostics::{Diagnostics, Severity};
 use crate::tf::resource::{Context, Resource};
@@ -225,6 +229,31 @@ struct FailingSecondUpdate {
 }
 
 #[async_trait]
+impl ClientSecretCalls for FailingSecondUpdate {
+    async fn add_secret(
+        &self,
+        user_pool_id: &str,
+        client_id: &str,
+        custom: Option<&SecretValue>,
+    ) -> Result<AddedSecret, ApiError> {
+        self.fake.add_secret(user_pool_id, client_id, custom).await
+    }
+
+    async fn list_secrets_page(
+        &self,
+        user_pool_id: &str,
+        client_id: &str,
+        next_token: Option<&str>,
+    ) -> Result<Option<SecretPage>, ApiError> {
+        self.fake.list_secrets_page(user_pool_id, client_id, next_token).await
+    }
+
+    async fn delete_secret(&self, user_pool_id: &str, client_id: &str, secret_id: &str) -> Result<Deleted, ApiError> {
+        self.fake.delete_secret(user_pool_id, client_id, secret_id).await
+    }
+}
+
+#[async_trait]
 impl UserPoolClientCalls for FailingSecondUpdate {
     async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
         self.fake.describe(user_pool_id, client_id).await
@@ -234,7 +263,7 @@ impl UserPoolClientCalls for FailingSecondUpdate {
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        secret: bool,
+        secret: &InitialSecret,
     ) -> Result<RemoteClient, ApiError> {
         self.fake.create(user_pool_id, settings, secret).await
     }

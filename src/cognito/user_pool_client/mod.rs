@@ -15,6 +15,7 @@ pub mod model;
 pub mod plan;
 pub mod rules;
 pub mod schema;
+pub mod secrets;
 pub mod state;
 
 use std::sync::Arc;
@@ -22,13 +23,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::api::Cognito;
-use super::{ApiSource, api_diagnostics, internal_error, read_response, required_string, unless_stopped};
+use super::{ApiSource, api_diagnostics, internal_error, required_string, unless_stopped};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{
     ApplyRequest, Context, ImportedObject, MoveRequest, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
 };
 use crate::tf::schema::Schema;
 use crate::tf::value::Value;
+use model::InitialSecret;
 use schema::attr;
 use state::get;
 
@@ -54,20 +56,35 @@ impl UserPoolClientResource {
         let user_pool_id = required_string(&request.planned, attr::USER_POOL_ID)?;
 
         if request.prior.is_null() {
-            let generate_secret = get(&request.planned, attr::GENERATE_SECRET).as_bool().unwrap_or(false);
+            let secret = secrets::initial_secret(&request.planned, &request.config);
+            let (confidential, custom) = (secret.is_confidential(), matches!(secret, InitialSecret::Custom(_)));
             // Create is not idempotent: it is not raced against StopProvider, so a client that Cognito created is
             // never lost from state.
             let created = api
                 .clients()
-                .create(&user_pool_id, &settings, generate_secret)
+                .create(&user_pool_id, &settings, secret)
                 .await
                 .map_err(|error| api_diagnostics(&error))?;
             tracing::info!(user_pool_id, client_id = %created.client.client_id, "created app client");
-            let warnings = created
+            let mut diagnostics: Diagnostics = created
                 .adopted
                 .map(|note| Diagnostic::warning("App client adopted after a lost answer", note).into())
                 .unwrap_or_default();
-            return Ok((state::state_from_remote(&created.client, &request.planned), warnings));
+            let created = created.client;
+            let new_state = secrets::finish_state(
+                state::state_from_remote(&created, &request.planned),
+                confidential,
+                custom,
+            );
+            let initial_secret_id = if confidential {
+                let (id, warnings) = secrets::initial_secret_id(ctx, &api, &created).await;
+                diagnostics.extend(warnings);
+                id
+            } else {
+                Value::Null
+            };
+            let new_state = secrets::with_attribute(new_state, attr::INITIAL_SECRET_ID, initial_secret_id);
+            return Ok((new_state, diagnostics));
         }
 
         let Value::Object(planned_attributes) = &request.planned else {
@@ -103,13 +120,24 @@ impl UserPoolClientResource {
             tracing::info!(user_pool_id, client_id, "updated app client");
             updated
         };
-        let mut new_state = state::state_from_remote(&remote, &request.planned);
-        keep_secret_if_not_reported(&mut new_state, &request.prior);
+        // Confidentiality never changes in place, and a secret the plan knew is what the new state must hold
+        // (Cognito's answer may leave it out after a rotation).
+        let confidential = get(&request.planned, attr::GENERATE_SECRET).as_bool().unwrap_or(false);
+        let custom = secrets::has_custom_secret(&request.planned_private);
+        let mut new_state = secrets::finish_state(
+            state::state_from_remote(&remote, &request.planned),
+            confidential,
+            custom,
+        );
+        let planned_secret = get(&request.planned, attr::CLIENT_SECRET);
+        if !planned_secret.is_unknown() {
+            new_state = secrets::with_attribute(new_state, attr::CLIENT_SECRET, planned_secret.clone());
+        }
         Ok((new_state, Diagnostics::new()))
     }
 
     /// Reads the client back: its state, or null with a warning when it was deleted outside Terraform.
-    async fn refresh(&self, ctx: &Context, state: &Value) -> Result<(Value, Diagnostics), Diagnostics> {
+    async fn refresh(&self, ctx: &Context, state: &Value, private: &[u8]) -> Result<(Value, Diagnostics), Diagnostics> {
         let (user_pool_id, client_id) = client_address(state)?;
         let api = self.api().await?;
         match unless_stopped(
@@ -120,8 +148,13 @@ impl UserPoolClientResource {
         .await?
         {
             Some(remote) => {
-                let mut new_state = state::state_from_remote(&remote, state);
-                keep_secret_if_not_reported(&mut new_state, state);
+                let prior_confidential = get(state, attr::GENERATE_SECRET).as_bool();
+                let confidential = secrets::is_confidential(ctx, &api, &remote, prior_confidential).await?;
+                let new_state = secrets::finish_state(
+                    state::state_from_remote(&remote, state),
+                    confidential,
+                    secrets::has_custom_secret(private),
+                );
                 Ok((new_state, Diagnostics::new()))
             }
             None => {
@@ -174,7 +207,9 @@ impl Resource for UserPoolClientResource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        rules::validate(config)
+        let mut diagnostics = rules::validate(&secrets::config_for_plan(config));
+        diagnostics.extend(secrets::validate(config));
+        diagnostics
     }
 
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
@@ -190,11 +225,13 @@ impl Resource for UserPoolClientResource {
             }
             _ => Diagnostics::new(),
         };
+        let planned_private = secrets::planned_private(&request.prior, &request.config, request.prior_private);
+        let planned = plan::plan(&request.prior, &secrets::config_for_plan(&request.config));
         PlanResponse {
-            planned: plan::plan(&request.prior, &request.config),
+            planned: secrets::adjust_plan(planned, secrets::has_custom_secret(&planned_private)),
             // The schema declares which changes replace the client; the framework answers with them.
             requires_replace: Vec::new(),
-            planned_private: request.prior_private,
+            planned_private,
             diagnostics,
         }
     }
@@ -233,8 +270,18 @@ impl Resource for UserPoolClientResource {
     }
 
     async fn read(&self, ctx: &Context, request: ReadRequest) -> StateResponse {
-        let refreshed = self.refresh(ctx, &request.state).await;
-        read_response(request, refreshed)
+        match self.refresh(ctx, &request.state, &request.private).await {
+            Ok((new_state, diagnostics)) => StateResponse {
+                new_state,
+                private: request.private,
+                diagnostics,
+            },
+            Err(diagnostics) => StateResponse {
+                new_state: request.state,
+                private: request.private,
+                diagnostics,
+            },
+        }
     }
 
     async fn import(&self, ctx: &Context, id: &str) -> Result<Vec<ImportedObject>, Diagnostics> {
@@ -247,10 +294,22 @@ impl Resource for UserPoolClientResource {
         )
         .await?
         {
-            Some(remote) => Ok(vec![ImportedObject {
-                state: state::state_from_remote(&remote, &Value::Null),
-                private: Vec::new(),
-            }]),
+            Some(remote) => {
+                let confidential = secrets::is_confidential(ctx, &api, &remote, None).await?;
+                let imported =
+                    secrets::finish_state(state::state_from_remote(&remote, &Value::Null), confidential, false);
+                // The only secret of a confidential client is the one it was created with; after a rotation that
+                // cannot be told, and the ID stays null.
+                let (initial_secret_id, _) = if confidential {
+                    secrets::initial_secret_id(ctx, &api, &remote).await
+                } else {
+                    (Value::Null, Diagnostics::new())
+                };
+                Ok(vec![ImportedObject {
+                    state: secrets::with_attribute(imported, attr::INITIAL_SECRET_ID, initial_secret_id),
+                    private: Vec::new(),
+                }])
+            }
             None => Err(Diagnostic::error(
                 "App client not found",
                 format!("There is no app client {client_id} in user pool {user_pool_id} (or no such pool)."),
@@ -263,19 +322,6 @@ impl Resource for UserPoolClientResource {
     fn move_from(&self, request: &MoveRequest) -> Result<Value, Diagnostics> {
         migrate::state_from_aws(request)
             .map_err(|error| Diagnostic::error("Cannot move the app client", error.to_string()).into())
-    }
-}
-
-/// Some Cognito answers leave the secret out; it does not change without a replacement, so keep the known one
-/// (unless the new state must not hold it: `client_secret_in_state = false`).
-fn keep_secret_if_not_reported(new_state: &mut Value, prior: &Value) {
-    if state::secret_in_state(new_state)
-        && let Value::Object(attributes) = new_state
-        && attributes.get(attr::CLIENT_SECRET).is_none_or(Value::is_null)
-        && let Some(secret @ Value::String(_)) = prior.attribute(attr::CLIENT_SECRET)
-    {
-        attributes.insert(attr::CLIENT_SECRET.to_string(), secret.clone());
-        attributes.insert(attr::GENERATE_SECRET.to_string(), Value::Bool(true));
     }
 }
 

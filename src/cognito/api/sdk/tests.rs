@@ -20,7 +20,7 @@ use tokio::io::AsyncReadExt;
 use super::*;
 use crate::cognito::api::user_pool_client::mapping::tests::full_settings;
 use crate::cognito::api::{Cognito, UserPoolClientCalls};
-use crate::cognito::user_pool_client::model::{ClientSettings, TimeUnit, defaults};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, TimeUnit, defaults};
 
 const POOL: &str = "us-east-1_pool";
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
@@ -257,7 +257,11 @@ async fn create_sends_every_member_and_generate_secret() {
     let mut response = aws_client_json("client1", "web app");
     response["ClientSecret"] = json!("s3cr3t-value-from-cognito");
     let http = ScriptedHttp::with([respond(200, json!({"UserPoolClient": response}))]);
-    let created = http.api().create(POOL, &full_settings(), true).await.unwrap();
+    let created = http
+        .api()
+        .create(POOL, &full_settings(), &InitialSecret::Generated)
+        .await
+        .unwrap();
     assert_eq!(created.client_id, "client1");
     assert_eq!(created.client_secret.as_deref(), Some("s3cr3t-value-from-cognito"));
 
@@ -454,7 +458,7 @@ async fn limit_exceeded_on_create_is_not_retried() {
     let http = ScriptedHttp::with([error_reply(400, "LimitExceededException", "too many clients")]);
     let error = http
         .api()
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::LimitExceeded);
@@ -505,7 +509,7 @@ async fn an_unreadable_success_is_ambiguous_and_does_not_reveal_the_secret() {
     }]);
     let error = http
         .api()
-        .create(POOL, &ClientSettings::with_defaults("x"), true)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::Generated)
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Ambiguous);
@@ -519,7 +523,7 @@ async fn a_success_without_a_client_is_ambiguous() {
     let http = ScriptedHttp::with([respond(200, json!({}))]);
     let error = http
         .api()
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Ambiguous);
@@ -558,7 +562,7 @@ async fn connector_failures_are_classified_by_how_far_the_request_got() {
         let http = ScriptedHttp::with([Reply::Fail(failure)]);
         let error = http
             .api()
-            .create(POOL, &ClientSettings::with_defaults("x"), false)
+            .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
             .await
             .unwrap_err();
         assert_eq!((error.kind, error.request_sent), (kind, sent), "{error}");
@@ -574,7 +578,7 @@ async fn connector_failures_are_classified_by_how_far_the_request_got() {
 async fn classify_after(failure: fn() -> ConnectorError) -> ApiError {
     let http = ScriptedHttp::with([Reply::Fail(failure)]);
     http.api()
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err()
 }
@@ -633,7 +637,7 @@ async fn a_refused_connection_never_reached_cognito() {
         listener.local_addr().unwrap().port()
     };
     let error = loopback_api(port, Duration::from_secs(5))
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Transient, "{error}");
@@ -653,7 +657,7 @@ async fn a_connection_closed_after_the_request_is_ambiguous() {
         assert!(read > 0);
     });
     let error = loopback_api(port, Duration::from_secs(5))
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err();
     server.await.unwrap();
