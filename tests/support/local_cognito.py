@@ -892,7 +892,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
             time.sleep(plan.delay_seconds)
         if operation in local_cognito_branding.OPERATIONS:
             self.handle_branding(operation, body, raw_body, entry, plan)
-        elif operation in SECRET_OPERATIONS:
+            return
+        if operation in SECRET_OPERATIONS:
             self.answer_secret_operation(entry, plan, operation, body)
             return
 
