@@ -55,14 +55,14 @@ pub(crate) async fn unless_stopped<T>(
 
 /// Plan-time: a user pool of another Region than the provider's is an error on `user_pool_id` that names both
 /// (the API stack refuses such calls too, but a create would only meet that at apply). Skipped while the ID is
-/// unknown, and when the API is not tied to a Region.
+/// unknown, when the API is not tied to a Region, and when it cannot be set up yet.
 pub(crate) async fn plan_pool_region(apis: &dyn ApiSource, user_pool_id: &Value, at: AttributePath) -> Diagnostics {
     let Value::String(user_pool_id) = user_pool_id else {
         return Diagnostics::new();
     };
-    let api = match apis.api().await {
-        Ok(api) => api,
-        Err(diagnostics) => return diagnostics,
+    // An API that cannot be set up yet (no Region, no configuration) is for the calls that need it to report.
+    let Ok(api) = apis.api().await else {
+        return Diagnostics::new();
     };
     match api
         .region()

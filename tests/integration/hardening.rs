@@ -108,9 +108,7 @@ resource "cognito_user_pool_client" "app" {{
             .collect::<Vec<_>>(),
     );
     assert!(
-        assumed
-            .iter()
-            .all(|request| request.body["ExternalId"] == Value::from(EXTERNAL_ID)),
+        assumed.iter().all(|request| request.body["ExternalId"] == EXTERNAL_ID),
         "{assumed:?}"
     );
     let at_cognito = cognito.requests();

@@ -21,8 +21,8 @@ pub struct TestCognito {
 }
 
 enum Target {
-    Local(LocalCognito),
-    Account(Account),
+    Local(Box<LocalCognito>),
+    Account(Box<Account>),
 }
 
 impl TestCognito {
@@ -32,7 +32,7 @@ impl TestCognito {
             TestCognito::account(AccountSettings::from_environment())
         } else {
             TestCognito {
-                target: Target::Local(LocalCognito::start()),
+                target: Target::Local(Box::new(LocalCognito::start())),
             }
         }
     }
@@ -45,11 +45,11 @@ impl TestCognito {
             async move { settings.load().await }
         });
         TestCognito {
-            target: Target::Account(Account {
+            target: Target::Account(Box::new(Account {
                 settings,
                 config,
                 pools: Mutex::new(Vec::new()),
-            }),
+            })),
         }
     }
 
@@ -57,7 +57,7 @@ impl TestCognito {
     /// skipped.
     pub fn local(&self, check: &str) -> Option<&LocalCognito> {
         match &self.target {
-            Target::Local(stack) => Some(stack),
+            Target::Local(stack) => Some(stack.as_ref()),
             Target::Account(_) => {
                 let test = acceptance::current_test();
                 acceptance::skip(

@@ -87,11 +87,7 @@ pub fn state_from_aws(request: &MoveRequest) -> Result<Value, MoveError> {
         return Err(MoveError::InvalidState("the state is not an object".to_string()));
     };
     for name in [attr::ID, attr::USER_POOL_ID] {
-        if !attributes
-            .get(name)
-            .and_then(Value::as_str)
-            .is_some_and(|text| !text.is_empty())
-        {
+        if attributes.get(name).and_then(Value::as_str).is_none_or(str::is_empty) {
             return Err(MoveError::MissingIdentity(name));
         }
     }

@@ -144,7 +144,7 @@ impl UserPoolClients {
     }
 
     /// CreateUserPoolClient, adopting the client a request whose answer was lost made rather than making another
-    /// (see [`super::adopt`]); [`Created::adopted`] then says so.
+    /// (see the `adopt` module); [`Created::adopted`] then says so.
     pub async fn create(
         &self,
         user_pool_id: &str,
