@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::reliability::{config, remote_clients, state_ids};
-use crate::support::{LocalCognito, Terraform, TfOutput};
+use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, TfOutput};
 
 /// Runs `args` in every working directory at once; the outputs and each run's wall time, in order.
 fn all_at_once(runs: &[Terraform], args: &[&str]) -> Vec<(TfOutput, Duration)> {
@@ -221,12 +221,7 @@ async fn a_namesake_created_between_the_listing_and_a_failed_create_is_never_ado
     };
     let pool_id = stack.create_user_pool("namesake").await;
     let tf = Terraform::new(&stack);
-    let provider = r#"terraform {
-  required_providers {
-    cognito = { source = "example.com/acme/cognito" }
-  }
-}
-"#;
+    let provider = PROVIDER_PREAMBLE;
     tf.write_config(&format!(
         "{provider}\nresource \"cognito_user_pool_client\" \"first\" {{\n  user_pool_id = \"{pool_id}\"\n  name = \"first\"\n}}\n"
     ));

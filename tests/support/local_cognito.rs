@@ -64,7 +64,8 @@ pub struct RecordedRequest {
     /// Set when Cognito mode refused the request: the broken rule and the error code answered.
     #[serde(default)]
     pub rejected: Option<Rejected>,
-    /// The injected fault, if any: `throttle`, `error`, `drop`, `error_after_effect`, `rate_limit` or `latency`.
+    /// The injected fault, if any: `throttle`, `error`, `drop`, `error_after_effect`, `rate_limit`, `latency`,
+    /// `namesake_listing` or `namesake_create_error`.
     pub fault: Option<String>,
     /// When the proxy received it, in epoch seconds.
     pub timestamp: f64,

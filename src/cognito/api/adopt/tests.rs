@@ -228,35 +228,67 @@ async fn a_client_another_run_on_this_machine_claimed_is_never_adopted() {
 async fn a_create_of_the_same_name_under_way_in_another_run_is_waited_for() {
     let dir = tempfile::tempdir().unwrap();
     let fake = FakeCognito::new().with_user_pool(POOL);
+    // Another run is creating "app" too: its client appears after this run's listing, but that run claims it only
+    // a while later, when its own answer arrives.
+    let other_run = Registry::in_dir(dir.path().to_path_buf(), "local");
+    let marker = other_run.enter(POOL, "app").unwrap();
+    let (appeared, theirs) = tokio::sync::oneshot::channel();
+    fake.before_next(Operation::CREATE_CLIENT, move |fake| {
+        let _ = appeared.send(fake.insert_client(POOL, &ClientSettings::with_defaults("app"), false));
+    });
     fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
-    let api = Arc::new(TestClients::with_registry(
+    let other = tokio::spawn(async move {
+        let theirs = theirs.await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        other_run.claim(POOL, "app", &theirs.client_id);
+        drop(marker);
+        theirs
+    });
+    let policy = RetryPolicy {
+        max_total: Duration::from_secs(10),
+        ..RetryPolicy::ONCE
+    };
+    let api = TestClients::with_registry(
+        fake,
+        Stack::default().with_retry(policy),
+        3,
+        Registry::in_dir(dir.path().to_path_buf(), "local"),
+    );
+
+    let started = Instant::now();
+    let created = api.create(POOL, &settings("app"), false).await.unwrap();
+
+    let theirs = other.await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "it waited for the other run"
+    );
+    assert_ne!(created.client.client_id, theirs.client_id);
+    assert!(created.adopted.is_some(), "ours, adopted once theirs was claimed");
+    assert_eq!(api.inner().clients(POOL).len(), 2);
+}
+
+#[tokio::test]
+async fn a_namesake_create_that_does_not_end_in_time_leaves_the_create_unresolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    let other_run = Registry::in_dir(dir.path().to_path_buf(), "local");
+    let _marker = other_run.enter(POOL, "app").unwrap();
+    namesake_before_next_create(&fake, settings("app"));
+    fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost_response());
+    let api = TestClients::with_registry(
         fake,
         Stack::default(),
         3,
         Registry::in_dir(dir.path().to_path_buf(), "local"),
-    ));
-    // The other run is creating "app" too; its client appears, and it claims it, only after a while.
-    let other_run = Registry::in_dir(dir.path().to_path_buf(), "local");
-    let marker = other_run.enter(POOL, "app").unwrap();
-    let other = {
-        let api = Arc::clone(&api);
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let theirs = api
-                .inner()
-                .insert_client(POOL, &ClientSettings::with_defaults("app"), false);
-            other_run.claim(POOL, "app", &theirs.client_id);
-            drop(marker);
-            theirs
-        })
-    };
+    );
 
-    let created = api.create(POOL, &settings("app"), false).await.unwrap();
+    let error = api.create(POOL, &settings("app"), false).await.unwrap_err();
 
-    let theirs = other.await.unwrap();
-    assert_ne!(created.client.client_id, theirs.client_id);
-    assert!(created.adopted.is_some(), "ours, adopted once theirs was known");
-    assert_eq!(api.inner().clients(POOL).len(), 2);
+    assert!(error.message.contains("under way"), "{error}");
+    for client in api.inner().clients(POOL) {
+        assert!(error.message.contains(&client.client_id), "{error}");
+    }
 }
 
 #[tokio::test]
