@@ -12,7 +12,7 @@
 #[path = "../tests/support/plugin_client.rs"]
 mod plugin_client;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -98,8 +98,8 @@ fn milliseconds(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
 }
 
-async fn start(binary: &PathBuf) -> BenchResult<PluginProcess> {
-    Ok(PluginProcess::start(PluginOptions::like_terraform(binary.clone())?).await?)
+async fn start(binary: &Path) -> BenchResult<PluginProcess> {
+    Ok(PluginProcess::start(PluginOptions::like_terraform(binary.to_path_buf())?).await?)
 }
 
 fn dynamic(msgpack: Vec<u8>) -> Option<DynamicValue> {
@@ -141,7 +141,7 @@ fn applied_state(planned: Value) -> Value {
     Value::Object(state)
 }
 
-async fn plan_with_large_sets(binary: &PathBuf) -> BenchResult<Duration> {
+async fn plan_with_large_sets(binary: &Path) -> BenchResult<Duration> {
     let names: Vec<Value> = (0..SET_ELEMENTS)
         .map(|i| Value::string(format!("custom:attribute{i:05}")))
         .collect();
@@ -186,7 +186,7 @@ fn peak_kib(pid: u32) -> BenchResult<u64> {
         .ok_or_else(|| "no VmHWM".into())
 }
 
-async fn peak_memory_after_nil_set(binary: &PathBuf) -> BenchResult<(u64, u64)> {
+async fn peak_memory_after_nil_set(binary: &Path) -> BenchResult<(u64, u64)> {
     // The configuration with an empty read_attributes, then that empty array replaced by two million nils.
     let ty = schema().value_type().clone();
     let template = msgpack::encode(&configuration(&[(attr::READ_ATTRIBUTES, Value::Set(Vec::new()))]), &ty)?;
@@ -227,7 +227,7 @@ struct Latency {
     exit: Duration,
 }
 
-async fn control_latency_under_load(binary: &PathBuf) -> BenchResult<Latency> {
+async fn control_latency_under_load(binary: &Path) -> BenchResult<Latency> {
     let ty = schema().value_type().clone();
     let names = (0..HEAVY_ELEMENTS).map(|i| Value::string(format!("custom:attribute{i:07}")));
     let config = msgpack::encode(

@@ -12,6 +12,9 @@ provider "cognito" {
   region      = "eu-west-1"
   max_retries = 5
 
+  # Runs on this machine share Cognito's request rates unless this is false.
+  # shared_rate_limiter = true
+
   # assume_role {
   #   role_arn     = "arn:aws:iam::123456789012:role/terraform"
   #   session_name = "ci"

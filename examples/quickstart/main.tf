@@ -1,4 +1,4 @@
-# Quickstart: one app client in an existing user pool.
+# Quickstart: one app client in an existing user pool, with the managed login style its sign-in pages need.
 #
 #   scripts/quickstart                      # everything local: builds, starts a local Cognito, applies this
 #   terraform apply -var user_pool_id=...   # against a real AWS account (see README.md)
@@ -36,6 +36,14 @@ resource "cognito_user_pool_client" "web" {
   token_validity_units {
     access_token = "minutes"
   }
+}
+
+# Managed login serves sign-in pages only for app clients that have a branding style, and a client made through the
+# API has none: give it Cognito's default style.
+resource "cognito_managed_login_branding" "web" {
+  user_pool_id                = cognito_user_pool_client.web.user_pool_id
+  client_id                   = cognito_user_pool_client.web.id
+  use_cognito_provided_values = true
 }
 
 output "client_id" {

@@ -2,15 +2,21 @@
 //! model, and the narrow [`api::Cognito`] facades (the AWS SDK behind them, or an in-memory fake in tests).
 
 pub mod api;
+#[cfg(test)]
+pub(crate) mod handler_test_support;
+pub mod managed_login_branding;
 pub mod user_pool_client;
+pub mod user_pool_client_secret;
+pub mod user_pool_id;
 
 use std::future::Future;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::tf::diagnostics::{Diagnostic, Diagnostics};
-use crate::tf::resource::Context;
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
+use crate::tf::resource::{Context, ReadRequest, StateResponse};
+use crate::tf::value::Value;
 
 /// Where resources get their Cognito API from: the configured AWS client in the provider, a fake in tests.
 #[async_trait]
@@ -47,6 +53,36 @@ pub(crate) async fn unless_stopped<T>(
     }
 }
 
+/// Plan-time: a user pool of another Region than the provider's is an error on `user_pool_id` that names both
+/// (the API stack refuses such calls too, but a create would only meet that at apply). Skipped while the ID is
+/// unknown, when the API is not tied to a Region, and when it cannot be set up yet.
+pub(crate) async fn plan_pool_region(apis: &dyn ApiSource, user_pool_id: &Value, at: AttributePath) -> Diagnostics {
+    let Value::String(user_pool_id) = user_pool_id else {
+        return Diagnostics::new();
+    };
+    // An API that cannot be set up yet (no Region, no configuration) is for the calls that need it to report.
+    let Ok(api) = apis.api().await else {
+        return Diagnostics::new();
+    };
+    match api
+        .region()
+        .map(|region| user_pool_id::check_region(region, user_pool_id))
+    {
+        Some(Err(mismatch)) => Diagnostic::error(
+            "User pool in another Region",
+            format!(
+                "The {mismatch}. A user pool ID begins with its Region, and Cognito knows a pool only in its own \
+                 Region. Set the provider's region to {pool}, or give this resource an aliased provider \
+                 (`provider = cognito.<alias>`) configured with region = \"{pool}\".",
+                pool = mismatch.pool_region,
+            ),
+        )
+        .at(at)
+        .into(),
+        _ => Diagnostics::new(),
+    }
+}
+
 /// An AWS error as the user should see it: operation, pool, client, code, message, and what to do.
 pub fn api_diagnostics(error: &api::ApiError) -> Diagnostics {
     let mut detail = error.to_string();
@@ -54,5 +90,49 @@ pub fn api_diagnostics(error: &api::ApiError) -> Diagnostics {
         detail.push_str("\n\n");
         detail.push_str(hint);
     }
+    let action = format!("cognito-idp:{}", error.operation);
+    if error.kind == api::ErrorKind::Unauthorized && !api::IAM_ACTIONS.contains(&action.as_str()) {
+        // The hint names the app-client actions; other resources' calls need their own.
+        detail.push_str(&format!(" This call needs {action}."));
+    }
     Diagnostic::error(format!("Cognito {} failed", error.operation), detail).into()
+}
+
+/// A bug of the provider, as the user should see it.
+pub(crate) fn internal_error(detail: impl std::fmt::Display) -> Diagnostics {
+    Diagnostic::error(
+        "Provider internal error",
+        format!("{detail}. This is a bug in the provider; please report it."),
+    )
+    .into()
+}
+
+/// A string attribute a planned value or state must hold; an internal error when it does not.
+pub(crate) fn required_string(value: &Value, name: &str) -> Result<String, Diagnostics> {
+    value
+        .attribute(name)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| internal_error(format!("{name} is not a known string")))
+}
+
+/// ReadResource's answer: the refreshed state, or (when the refresh failed) the state as it was, with the error.
+pub(crate) fn read_response(
+    request: ReadRequest,
+    refreshed: Result<(Value, Diagnostics), Diagnostics>,
+) -> StateResponse {
+    let (new_state, diagnostics) = refreshed.unwrap_or_else(|diagnostics| (request.state, diagnostics));
+    StateResponse {
+        new_state,
+        private: request.private,
+        diagnostics,
+    }
+}
+
+/// Folds a data source read's outcome into what the framework expects: the value read, or null with the error.
+pub(crate) fn data_answer(result: Result<Value, Diagnostics>) -> (Value, Diagnostics) {
+    match result {
+        Ok(value) => (value, Diagnostics::new()),
+        Err(diagnostics) => (Value::Null, diagnostics),
+    }
 }

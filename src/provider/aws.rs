@@ -74,13 +74,15 @@ impl AwsClients {
         let build = || async {
             let (client, region) = build_client(&configured.settings).await?;
             // One pacer for every resource of the run: the quotas are per pool and per account, not per resource.
+            let region_name = region.to_string();
             let pacer = Arc::new(pacer(&configured.settings, region));
             let endpoint = configured.settings.endpoint_url.as_deref().unwrap_or("aws");
             let retry = configured.settings.retry_policy();
             let stack = Stack::default()
                 .with_pacer(pacer)
                 .with_retry(retry)
-                .with_stop(self.stop.clone());
+                .with_stop(self.stop.clone())
+                .with_region(region_name);
             let sdk = Arc::new(SdkCognito::new(&client));
             let cognito = Cognito::new(sdk, stack, retry.max_attempts, Registry::on_this_machine(endpoint));
             Ok::<Arc<Cognito>, Diagnostics>(Arc::new(cognito))

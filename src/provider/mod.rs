@@ -10,9 +10,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::cognito::ApiSource;
+use crate::cognito::managed_login_branding::ManagedLoginBrandingResource;
+use crate::cognito::managed_login_branding::data_source::ManagedLoginBrandingDataSource;
 use crate::cognito::user_pool_client::UserPoolClientResource;
 use crate::cognito::user_pool_client::data_sources::{UserPoolClientDataSource, UserPoolClientsDataSource};
 use crate::cognito::user_pool_client::ephemeral_secret::UserPoolClientSecret;
+use crate::cognito::user_pool_client_secret::UserPoolClientSecretResource;
 use crate::tf::diagnostics::Diagnostics;
 use crate::tf::resource::{Context, DataSource, EphemeralResource, Provider, Resource};
 use crate::tf::schema::Schema;
@@ -36,10 +39,15 @@ impl Default for CognitoProvider {
         let apis: Arc<dyn ApiSource> = Arc::new(clients.clone());
         CognitoProvider {
             schema: schema::schema(),
-            resources: vec![Arc::new(UserPoolClientResource::new(apis.clone()))],
+            resources: vec![
+                Arc::new(UserPoolClientResource::new(apis.clone())),
+                Arc::new(ManagedLoginBrandingResource::new(apis.clone())),
+                Arc::new(UserPoolClientSecretResource::new(apis.clone())),
+            ],
             data_sources: vec![
                 Arc::new(UserPoolClientDataSource::new(apis.clone())),
                 Arc::new(UserPoolClientsDataSource::new(apis.clone())),
+                Arc::new(ManagedLoginBrandingDataSource::new(apis.clone())),
             ],
             ephemeral_resources: vec![Arc::new(UserPoolClientSecret::new(apis))],
             clients,

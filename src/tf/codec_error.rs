@@ -1,6 +1,6 @@
 //! The one error type of the value codecs (msgpack, JSON, type JSON). Every error says *where* in the value the
 //! problem is, because Terraform shows codec errors to users with no other context: "expected string, got bool" is
-//! useless in a 40-attribute object, "at .token_validity_units[0].id_token: expected string, got bool" is not.
+//! useless in a 40-attribute object, `at .token_validity_units[0].id_token: expected string, got bool` is not.
 
 use std::fmt;
 

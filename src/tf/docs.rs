@@ -252,8 +252,12 @@ fn anchor(kind: &str, path: &str) -> String {
     format!("nested{kind}--{}", path.replace('.', "--"))
 }
 
+/// Which attributes and nested blocks belong to a group of a schema page (Required, Optional, Read-Only).
+type AttributeFilter = Box<dyn Fn(&Attribute) -> bool>;
+type BlockFilter = Box<dyn Fn(&NestedBlock) -> bool>;
+
 fn render_groups(page: &mut String, block: &Block, prefix: &str, heading: &str, nested: &mut Vec<Section>) {
-    let groups: [(&str, Box<dyn Fn(&Attribute) -> bool>, Box<dyn Fn(&NestedBlock) -> bool>); 3] = [
+    let groups: [(&str, AttributeFilter, BlockFilter); 3] = [
         (
             "Required",
             Box::new(|a| a.presence == Presence::Required),
@@ -290,6 +294,9 @@ fn render_groups(page: &mut String, block: &Block, prefix: &str, heading: &str, 
             }
             if attribute.deprecated {
                 flags.push_str(", Deprecated");
+            }
+            if attribute.write_only {
+                flags.push_str(", Write-only");
             }
             let mut line = format!("- `{}` ({flags}) {}", attribute.name, attribute.description.trim());
             if contains_object(&attribute.ty) {

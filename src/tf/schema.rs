@@ -68,6 +68,10 @@ pub struct Attribute {
     pub sensitive: bool,
     pub description: String,
     pub deprecated: bool,
+    /// Terraform 1.11+ write-only argument: the value reaches the provider in the configuration only, and is never
+    /// written to the plan or the state. The framework answers null for it wherever Terraform expects a planned or
+    /// stored value ([`Block::without_write_only`]).
+    pub write_only: bool,
     /// Planned where the configuration leaves the attribute null; only an optional-computed attribute may have
     /// one (Terraform rejects a plan that sets a value the provider may not compute).
     pub default: Option<DefaultValue>,
@@ -84,6 +88,7 @@ impl Attribute {
             sensitive: false,
             description: description.into(),
             deprecated: false,
+            write_only: false,
             default: None,
             requires_replace: false,
         }
@@ -106,6 +111,13 @@ impl Attribute {
     }
 
     pub fn sensitive(mut self) -> Attribute {
+        self.sensitive = true;
+        self
+    }
+
+    /// Makes an optional argument write-only (and sensitive: its value is secret by nature).
+    pub fn write_only(mut self) -> Attribute {
+        self.write_only = true;
         self.sensitive = true;
         self
     }
@@ -145,7 +157,7 @@ impl Attribute {
             sensitive: self.sensitive,
             description_kind: pb::StringKind::Markdown as i32,
             deprecated: self.deprecated,
-            write_only: false,
+            write_only: self.write_only,
         }
     }
 }
@@ -299,6 +311,39 @@ impl Block {
             .collect()
     }
 
+    /// `value` (an object of this block's type) with every write-only attribute null, in nested blocks too: what
+    /// Terraform accepts as a planned, new, refreshed or imported value.
+    pub fn without_write_only(&self, value: Value) -> Value {
+        let Value::Object(mut attributes) = value else {
+            return value;
+        };
+        for attribute in self.attributes.iter().filter(|a| a.write_only) {
+            if let Some(slot) = attributes.get_mut(attribute.name) {
+                *slot = Value::Null;
+            }
+        }
+        for nested in &self.blocks {
+            if !nested.block.has_write_only() {
+                continue;
+            }
+            if let Some(slot) = attributes.get_mut(nested.type_name) {
+                let strip = |item: Value| nested.block.without_write_only(item);
+                *slot = match std::mem::replace(slot, Value::Null) {
+                    Value::List(items) => Value::List(items.into_iter().map(strip).collect()),
+                    Value::Set(items) => Value::Set(items.into_iter().map(strip).collect()),
+                    Value::Map(items) => Value::Map(items.into_iter().map(|(k, v)| (k, strip(v))).collect()),
+                    other => strip(other),
+                };
+            }
+        }
+        Value::Object(attributes)
+    }
+
+    /// Whether this block or a nested one declares a write-only attribute.
+    pub fn has_write_only(&self) -> bool {
+        self.attributes.iter().any(|a| a.write_only) || self.blocks.iter().any(|b| b.block.has_write_only())
+    }
+
     pub fn find_block(&self, name: &str) -> Option<&NestedBlock> {
         self.blocks.iter().find(|b| b.type_name == name)
     }
@@ -392,6 +437,12 @@ fn check_block(block: &Block, prefix: &str, problems: &mut Vec<String>) {
         if attribute.description.trim().is_empty() {
             problems.push(format!("{prefix}{}: has no description", attribute.name));
         }
+        if attribute.write_only && attribute.is_computed() {
+            problems.push(format!(
+                "{prefix}{}: a write-only attribute cannot be computed",
+                attribute.name
+            ));
+        }
         if attribute.default.is_some() && attribute.presence != Presence::OptionalComputed {
             problems.push(format!(
                 "{prefix}{}: a default needs an optional-computed attribute",
@@ -402,6 +453,14 @@ fn check_block(block: &Block, prefix: &str, problems: &mut Vec<String>) {
             problems.push(format!(
                 "{prefix}{}: requires_replace is carried for top-level attributes only",
                 attribute.name
+            ));
+        }
+    }
+    for nested in block.blocks.iter().filter(|b| b.nesting == Nesting::Set) {
+        if nested.block.has_write_only() {
+            problems.push(format!(
+                "{prefix}{}: a set block cannot hold write-only attributes",
+                nested.type_name
             ));
         }
     }
@@ -460,6 +519,70 @@ mod tests {
         let id = block.attributes.iter().find(|a| a.name == "id").unwrap();
         assert!(id.computed && !id.optional);
         assert_eq!(block.block_types[0].max_items, 1);
+    }
+
+    #[test]
+    fn write_only_attributes_are_flagged_sensitive_and_nulled() {
+        let schema = Schema::new(
+            0,
+            Block::new("Write-only.")
+                .attribute(Attribute::optional("secret_wo", Type::String, "A secret.").write_only())
+                .attribute(Attribute::optional("version", Type::Number, "Its version."))
+                .block(NestedBlock::list_max_one(
+                    "inner",
+                    Block::new("Inner.").attribute(Attribute::optional("key_wo", Type::String, "Key.").write_only()),
+                )),
+        );
+        assert!(schema.problems().is_empty());
+        let proto = schema.to_proto().block.unwrap();
+        let secret = proto.attributes.iter().find(|a| a.name == "secret_wo").unwrap();
+        assert!(secret.write_only && secret.sensitive && secret.optional && !secret.computed);
+        assert!(
+            !proto
+                .attributes
+                .iter()
+                .find(|a| a.name == "version")
+                .unwrap()
+                .write_only
+        );
+
+        let value = Value::Object(
+            [
+                ("secret_wo".to_string(), Value::string("hunter2hunter2hunter2hunter2")),
+                ("version".to_string(), Value::int(3)),
+                (
+                    "inner".to_string(),
+                    Value::List(vec![Value::Object(
+                        [("key_wo".to_string(), Value::string("k"))].into_iter().collect(),
+                    )]),
+                ),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let stripped = schema.block.without_write_only(value);
+        assert_eq!(stripped.attribute("secret_wo"), Some(&Value::Null));
+        assert_eq!(stripped.attribute("version"), Some(&Value::int(3)));
+        let inner = stripped.attribute("inner").and_then(Value::as_elements).unwrap();
+        assert_eq!(inner[0].attribute("key_wo"), Some(&Value::Null));
+        assert_eq!(schema.block.without_write_only(Value::Null), Value::Null);
+    }
+
+    #[test]
+    fn computed_or_set_nested_write_only_attributes_are_problems() {
+        let schema = Schema::new(
+            0,
+            Block::new("Bad.")
+                .attribute(Attribute::optional_computed("wo", Type::String, "Computed.").write_only())
+                .block(NestedBlock {
+                    type_name: "items",
+                    block: Block::new("Set.").attribute(Attribute::optional("key", Type::String, "Key.").write_only()),
+                    nesting: Nesting::Set,
+                    min_items: 0,
+                    max_items: 0,
+                }),
+        );
+        assert_eq!(schema.problems().len(), 2, "{:?}", schema.problems());
     }
 
     #[test]

@@ -336,3 +336,196 @@ async fn a_panicking_handler_becomes_an_error_diagnostic() {
     assert_eq!(read.new_state, Some(object), "the state Terraform sent is kept");
     assert_eq!(read.private, b"private");
 }
+
+/// A resource that answers with whatever it was given, write-only value included: the framework must null it.
+mod echoing {
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use terraform_provider_cognito::tf::diagnostics::Diagnostics;
+    use terraform_provider_cognito::tf::resource::{
+        ApplyRequest, Context, DataSource, ImportedObject, PlanRequest, PlanResponse, Provider, ReadRequest, Resource,
+        StateResponse,
+    };
+    use terraform_provider_cognito::tf::schema::{Attribute, Block, Schema};
+    use terraform_provider_cognito::tf::{Type, Value};
+
+    pub struct EchoProvider {
+        schema: Schema,
+        resource: Arc<EchoResource>,
+    }
+
+    pub struct EchoResource {
+        schema: Schema,
+    }
+
+    pub fn schema() -> Schema {
+        Schema::new(
+            0,
+            Block::new("echo")
+                .attribute(Attribute::optional("name", Type::String, "A name."))
+                .attribute(Attribute::optional("secret_wo", Type::String, "A secret.").write_only()),
+        )
+    }
+
+    impl EchoProvider {
+        pub fn new() -> EchoProvider {
+            EchoProvider {
+                schema: Schema::new(0, Block::new("test")),
+                resource: Arc::new(EchoResource { schema: schema() }),
+            }
+        }
+    }
+
+    #[async_trait]
+    impl Provider for EchoProvider {
+        fn schema(&self) -> &Schema {
+            &self.schema
+        }
+
+        async fn configure(&self, _: &Context, _: &str, _: Value) -> Diagnostics {
+            Diagnostics::new()
+        }
+
+        fn resources(&self) -> Vec<Arc<dyn Resource>> {
+            vec![self.resource.clone()]
+        }
+
+        fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+            Vec::new()
+        }
+    }
+
+    fn echoed(value: Value) -> StateResponse {
+        StateResponse {
+            new_state: value,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        }
+    }
+
+    #[async_trait]
+    impl Resource for EchoResource {
+        fn type_name(&self) -> &'static str {
+            "test_echo"
+        }
+
+        fn schema(&self) -> &Schema {
+            &self.schema
+        }
+
+        async fn plan(&self, _: &Context, request: PlanRequest) -> PlanResponse {
+            PlanResponse {
+                planned: request.config,
+                requires_replace: Vec::new(),
+                planned_private: Vec::new(),
+                diagnostics: Diagnostics::new(),
+            }
+        }
+
+        async fn apply(&self, _: &Context, request: ApplyRequest) -> StateResponse {
+            echoed(request.config)
+        }
+
+        async fn delete(&self, _: &Context, _: &Value, _: &[u8]) -> Diagnostics {
+            Diagnostics::new()
+        }
+
+        async fn read(&self, _: &Context, request: ReadRequest) -> StateResponse {
+            echoed(request.state)
+        }
+
+        async fn import(&self, _: &Context, id: &str) -> Result<Vec<ImportedObject>, Diagnostics> {
+            let state = Value::Object(
+                [
+                    ("name".to_string(), Value::string(id)),
+                    ("secret_wo".to_string(), Value::string("imported-secret")),
+                ]
+                .into_iter()
+                .collect(),
+            );
+            Ok(vec![ImportedObject {
+                state,
+                private: Vec::new(),
+            }])
+        }
+    }
+}
+
+#[tokio::test]
+async fn write_only_values_never_leave_the_provider_in_a_plan_or_state() {
+    let server = ProviderServer::new(Arc::new(echoing::EchoProvider::new()));
+    let ty = echoing::schema().value_type().clone();
+    let config = Value::Object(
+        [
+            ("name".to_string(), Value::string("n")),
+            ("secret_wo".to_string(), Value::string("write-only-secret")),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let encoded = pb::DynamicValue {
+        msgpack: msgpack::encode(&config, &ty).unwrap(),
+        json: vec![],
+    };
+    let decoded_secret = |value: Option<pb::DynamicValue>| {
+        let value = msgpack::decode(&value.expect("a value").msgpack, &ty).unwrap();
+        assert_eq!(value.attribute("name"), Some(&Value::string("n")), "the rest is kept");
+        value.attribute("secret_wo").cloned()
+    };
+
+    let plan = server
+        .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+            type_name: "test_echo".into(),
+            prior_state: None,
+            proposed_new_state: Some(encoded.clone()),
+            config: Some(encoded.clone()),
+            prior_private: vec![],
+            provider_meta: None,
+            client_capabilities: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
+    assert_eq!(decoded_secret(plan.planned_state), Some(Value::Null));
+
+    let apply = server
+        .apply_resource_change(Request::new(pb::apply_resource_change::Request {
+            type_name: "test_echo".into(),
+            prior_state: None,
+            planned_state: Some(encoded.clone()),
+            config: Some(encoded.clone()),
+            planned_private: vec![],
+            provider_meta: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(decoded_secret(apply.new_state), Some(Value::Null));
+
+    let read = server
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "test_echo".into(),
+            current_state: Some(encoded.clone()),
+            private: vec![],
+            provider_meta: None,
+            client_capabilities: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(decoded_secret(read.new_state), Some(Value::Null));
+
+    let imported = server
+        .import_resource_state(Request::new(pb::import_resource_state::Request {
+            type_name: "test_echo".into(),
+            id: "n".into(),
+            client_capabilities: None,
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let object = imported.imported_resources.into_iter().next().expect("one object");
+    assert_eq!(decoded_secret(object.state), Some(Value::Null));
+}

@@ -5,15 +5,22 @@
 //!
 //! - Codec and framework, in process: [`codec_properties`], [`framework_rpcs`], [`rpc_hostile_input`].
 //! - The provider binary as Terraform starts it: [`protocol`], [`terraform_debug`], [`terraform_provider`].
-//! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`exactness`],
-//!   [`validation`], [`reliability`], [`concurrency`], [`security`], [`ecosystem_data_sources`], [`ecosystem_ephemeral`],
-//!   [`ecosystem_migration`].
+//! - End to end with the real `terraform` and the local Cognito: [`user_pool_client`], [`client_secrets`],
+//!   [`exactness`], [`validation`], [`reliability`], [`concurrency`], [`security`], [`ecosystem_data_sources`],
+//!   [`ecosystem_ephemeral`], [`ecosystem_migration`], [`managed_login_branding`].
 //! - Release, portability and docs: [`ecosystem_release`], [`portable`], [`ecosystem_docs`].
-//! - The test harness itself: [`local_stack`], [`local_cognito_rules`], [`terraform_harness`].
+//! - The test harness itself: [`local_stack`], [`local_stack_secrets`], [`local_cognito_rules`], [`branding_local_stack`],
+//!   [`terraform_harness`], and acceptance mode's machinery ([`acceptance`]).
+//!
+//! With `COGNITO_ACC=1` the end-to-end tests run against the AWS account of the environment instead of the local
+//! Cognito (README, "Acceptance tests against AWS").
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod acceptance;
+mod branding_local_stack;
+mod client_secrets;
 mod codec_properties;
 mod concurrency;
 mod ecosystem_data_sources;
@@ -26,6 +33,8 @@ mod framework_rpcs;
 mod hardening;
 mod local_cognito_rules;
 mod local_stack;
+mod local_stack_secrets;
+mod managed_login_branding;
 mod portable;
 mod protocol;
 mod reliability;

@@ -36,7 +36,9 @@ const STATIC_BUILD: bool = cfg!(all(target_os = "linux", target_feature = "crt-s
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn terraform_plans_and_applies_over_loopback_tcp() {
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance("it needs an endpoint it controls, the local stack") else {
+        return;
+    };
     let pool_id = stack.create_user_pool("tcp-pool").await;
     let mut tf = Terraform::new(&stack);
     tf.env("COGNITO_PROVIDER_TRANSPORT", "tcp").env("TF_LOG", "debug");
@@ -133,23 +135,48 @@ fn the_static_build_needs_no_loader_and_no_shared_library() {
 /// of the binary. The launcher enters a new mount namespace (and a user namespace where we are not root), mounts
 /// the socket directory at the same path inside the root, so the address the provider announces is valid outside
 /// too, and runs the binary with `chroot`.
-struct EmptyRoot {
+struct ProviderRoot {
     _dir: tempfile::TempDir,
     root: PathBuf,
     launcher_dir: PathBuf,
+    /// What this value added to a root it did not create, removed on drop.
+    added_to_existing_root: Vec<PathBuf>,
 }
 
-impl EmptyRoot {
-    fn new(hosts: &str, resolv_conf: &str) -> EmptyRoot {
+impl ProviderRoot {
+    /// A root holding nothing but the binary, `/etc/hosts`, `/etc/resolv.conf` and the socket directory.
+    fn empty(hosts: &str, resolv_conf: &str) -> ProviderRoot {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("root");
-        let sockets = dir.path().join("sockets");
         std::fs::create_dir_all(root.join("etc")).unwrap();
-        std::fs::create_dir_all(root.join(sockets.strip_prefix("/").unwrap())).unwrap();
-        std::fs::create_dir_all(&sockets).unwrap();
         std::fs::write(root.join("etc/hosts"), hosts).unwrap();
         std::fs::write(root.join("etc/resolv.conf"), resolv_conf).unwrap();
-        let binary = root.join("terraform-provider-cognito");
+        Self::with_binary(dir, root, "/terraform-provider-cognito")
+    }
+
+    /// Another system's root file system (for example one made by debootstrap), which keeps its own files.
+    fn existing(root: &Path) -> ProviderRoot {
+        let dir = tempfile::tempdir().unwrap();
+        // The socket directory's mount point inside the root: the first directory of its path the root lacks goes
+        // again on drop.
+        let inside = root.join(dir.path().join("sockets").strip_prefix("/").unwrap());
+        let first_missing = inside
+            .ancestors()
+            .take_while(|path| !path.exists())
+            .last()
+            .map(Path::to_path_buf);
+        let binary = format!("/terraform-provider-cognito-test-{}", fastrand::u64(..));
+        let mut provider_root = Self::with_binary(dir, root.to_path_buf(), &binary);
+        provider_root.added_to_existing_root.push(root.join(&binary[1..]));
+        provider_root.added_to_existing_root.extend(first_missing);
+        provider_root
+    }
+
+    fn with_binary(dir: tempfile::TempDir, root: PathBuf, binary_in_root: &str) -> ProviderRoot {
+        let sockets = dir.path().join("sockets");
+        std::fs::create_dir_all(&sockets).unwrap();
+        std::fs::create_dir_all(root.join(sockets.strip_prefix("/").unwrap())).unwrap();
+        let binary = root.join(&binary_in_root[1..]);
         if std::fs::hard_link(BINARY, &binary).is_err() {
             std::fs::copy(BINARY, &binary).unwrap();
         }
@@ -170,7 +197,7 @@ impl EmptyRoot {
                  PLUGIN_UNIX_SOCKET_DIR='{sockets}'\nexport PLUGIN_UNIX_SOCKET_DIR\n\
                  exec unshare {namespaces} /bin/sh -c \
                  'root=\"$1\"; shift; mount --bind \"$PLUGIN_UNIX_SOCKET_DIR\" \"$root$PLUGIN_UNIX_SOCKET_DIR\" \
-                 && exec chroot \"$root\" /terraform-provider-cognito \"$@\"' launcher '{root}' \"$@\"\n",
+                 && exec chroot \"$root\" {binary_in_root} \"$@\"' launcher '{root}' \"$@\"\n",
                 sockets = sockets.display(),
                 root = root.display(),
             ),
@@ -178,10 +205,11 @@ impl EmptyRoot {
         .unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&launcher, std::fs::Permissions::from_mode(0o755)).unwrap();
-        EmptyRoot {
+        ProviderRoot {
             _dir: dir,
             root,
             launcher_dir,
+            added_to_existing_root: Vec::new(),
         }
     }
 
@@ -216,6 +244,14 @@ impl EmptyRoot {
             output.status
         );
         Err(stderr.trim().to_string())
+    }
+}
+
+impl Drop for ProviderRoot {
+    fn drop(&mut self) {
+        for path in &self.added_to_existing_root {
+            let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
+        }
     }
 }
 
@@ -307,7 +343,7 @@ async fn client_read_at_plan(stack: &LocalCognito, name: &str) -> String {
     )
 }
 
-fn assert_plan_read(root: &EmptyRoot, endpoint: &str, config: &str, name: &str) {
+fn assert_plan_read(root: &ProviderRoot, endpoint: &str, config: &str, name: &str) {
     let tf = Terraform::with_provider_dir(endpoint, &root.launcher_dir);
     tf.write_config(config);
     let plan = tf.run(&["plan"]);
@@ -331,7 +367,7 @@ async fn the_static_binary_serves_terraform_from_an_empty_root() {
         return;
     }
     // The hosts file is the only way to find `localhost`: the name server listed does not exist.
-    let root = EmptyRoot::new(
+    let root = ProviderRoot::empty(
         "127.0.0.1 localhost\n",
         "nameserver 127.0.0.9\noptions timeout:1 attempts:1\n",
     );
@@ -359,9 +395,36 @@ async fn the_static_binary_serves_terraform_from_an_empty_root() {
     process.shutdown().await.expect("shut down");
 
     // A plan that calls Cognito at an endpoint named through /etc/hosts.
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance("it needs an endpoint it controls, the local stack") else {
+        return;
+    };
     let config = client_read_at_plan(&stack, "from-the-empty-root").await;
     assert_plan_read(&root, &endpoint_by_name(&stack), &config, "from-the-empty-root");
+}
+
+/// Where a test may find another system's root file system (for example `debootstrap --variant=minbase bullseye
+/// DIR`): the static binary must serve Terraform there too, whatever that system's libc.
+const OTHER_USERLAND_VARIABLE: &str = "COGNITO_TEST_OTHER_USERLAND";
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_static_binary_serves_terraform_from_another_userland() {
+    let Some(userland) = std::env::var_os(OTHER_USERLAND_VARIABLE) else {
+        eprintln!("skipped: {OTHER_USERLAND_VARIABLE} names no other system's root file system");
+        return;
+    };
+    if !STATIC_BUILD {
+        eprintln!("skipped: this is the dynamic build, which needs this system's libc");
+        return;
+    }
+    let root = ProviderRoot::existing(Path::new(&userland));
+    if let Err(reason) = root.probe() {
+        eprintln!("skipped: this machine does not allow the other root (mount namespace and chroot): {reason}");
+        return;
+    }
+    let stack = LocalCognito::start();
+    let config = client_read_at_plan(&stack, "from-another-userland").await;
+    assert_plan_read(&root, stack.endpoint(), &config, "from-another-userland");
 }
 
 #[cfg(target_os = "linux")]
@@ -378,7 +441,7 @@ async fn the_static_binary_in_an_empty_root_resolves_through_dns() {
         return;
     };
     // Nothing in the hosts file: the name server is the only way to find `localhost`.
-    let root = EmptyRoot::new(
+    let root = ProviderRoot::empty(
         "",
         &format!("nameserver {}\noptions timeout:2 attempts:2\n", dns.address),
     );
@@ -386,7 +449,9 @@ async fn the_static_binary_in_an_empty_root_resolves_through_dns() {
         eprintln!("skipped: this machine does not allow an empty root (mount namespace and chroot): {reason}");
         return;
     }
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance("it needs an endpoint it controls, the local stack") else {
+        return;
+    };
     let config = client_read_at_plan(&stack, "found-through-dns").await;
     assert_plan_read(&root, &endpoint_by_name(&stack), &config, "found-through-dns");
     assert!(
@@ -489,7 +554,9 @@ fn forward_one(client: TcpStream, recorded: &Mutex<Vec<String>>) -> std::io::Res
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_go_through_http_proxy_unless_no_proxy_names_the_host() {
-    let stack = LocalCognito::start();
+    let Some(stack) = LocalCognito::start_unless_acceptance("it needs an endpoint it controls, the local stack") else {
+        return;
+    };
     let config = client_read_at_plan(&stack, "behind-a-proxy").await;
     let proxy = ForwardingProxy::start();
     let mut tf = Terraform::new(&stack);

@@ -1,8 +1,8 @@
 //! The go-plugin contract, checked against the real binary started exactly as Terraform 1.11 starts it:
 //! magic cookie and protocol negotiation, the handshake line, AutoMTLS with Terraform's P-521 `CA:TRUE` client
 //! certificate, the controller / stdio / health services, signal handling, robustness against malformed
-//! `DynamicValue`s, concurrency and debug mode. See `/work/shared/docs/protocol-facts.md` §1–§6 and §19–§20 for the
-//! behaviour these tests pin down.
+//! `DynamicValue`s, concurrency and debug mode. docs/dev/protocol.md describes the behaviour these tests pin down, from
+//! docs/dev/protocol.md#launch to docs/dev/protocol.md#debug-mode, and docs/dev/protocol.md#message-size.
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::sync::Arc;
@@ -780,7 +780,7 @@ async fn a_request_larger_than_tonics_default_4_mib_limit_is_decoded() {
     process.shutdown().await.expect("shut down");
 }
 
-/// A PlanResourceChange that keeps the provider busy for seconds on a small message: the client's name is 1.5 MB
+/// A PlanResourceChange that keeps the provider busy for seconds on a small message: the client's name is 6 MB
 /// of "e" + combining acute accent, which decoding must normalise (NFC) character by character, in both the
 /// proposed state and the configuration.
 fn slow_plan_request() -> plan_resource_change::Request {
@@ -792,7 +792,7 @@ fn slow_plan_request() -> plan_resource_change::Request {
     let Some(Value::Object(mut object)) = ty.null_object() else {
         unreachable!("a resource's type is an object type")
     };
-    object.insert(attr::NAME.to_string(), Value::string("e\u{301}".repeat(500_000)));
+    object.insert(attr::NAME.to_string(), Value::string("e\u{301}".repeat(2_000_000)));
     object.insert(attr::USER_POOL_ID.to_string(), Value::string("us-east-1_AbCdEfGhI"));
     let config = msgpack::encode(&Value::Object(object), ty).expect("a complete object encodes");
     let dynamic = |msgpack: Vec<u8>| {
@@ -819,7 +819,7 @@ async fn stop_and_shutdown_answer_while_a_heavy_request_is_worked_on() {
     let channel = process.connect().await.expect("connect");
     let mut provider = channel.provider();
     let plan = tokio::spawn(async move { provider.plan_resource_change(slow_plan_request()).await });
-    // Long enough for a 3 MB request to arrive over the local socket, far shorter than its decoding.
+    // Long enough for a 12 MB request to arrive over the local socket, far shorter than its decoding.
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     channel
@@ -844,7 +844,7 @@ async fn stop_and_shutdown_answer_while_a_heavy_request_is_worked_on() {
     let answer = plan.await.expect("the plan task ends");
     assert!(
         answer.is_err(),
-        "the heavy request was answered before Shutdown took effect"
+        "the heavy request was answered before Shutdown took effect: {answer:?}"
     );
 }
 

@@ -4,7 +4,9 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::support::terraform::{cli_config_text, provider_binary_dir, terraform_arguments, terraform_environment};
+use crate::support::terraform::{
+    AwsAccess, cli_config_text, provider_binary_dir, terraform_arguments, terraform_environment,
+};
 use crate::support::{LocalCognito, PROVIDER_PREAMBLE, PROVIDER_SOURCE, Terraform};
 
 fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -109,12 +111,10 @@ fn environment_drops_inherited_terraform_and_aws_settings() {
     ]);
     let extra = owned(&[("TF_LOG", "trace"), ("AWS_REGION", "us-east-1")]);
 
-    let mut environment = terraform_environment(
-        inherited,
-        std::path::Path::new("/work/cli.tfrc"),
-        "http://127.0.0.1:4566",
-        &extra,
-    );
+    let access = AwsAccess::Local {
+        endpoint: "http://127.0.0.1:4566".to_owned(),
+    };
+    let mut environment = terraform_environment(inherited, std::path::Path::new("/work/cli.tfrc"), &access, &extra);
     environment.sort();
 
     let expected = owned(&[
@@ -131,6 +131,52 @@ fn environment_drops_inherited_terraform_and_aws_settings() {
         ("TF_IN_AUTOMATION", "1"),
         ("TF_LOG", "trace"),
     ]);
+    assert_eq!(environment, expected);
+}
+
+#[test]
+fn acceptance_environment_keeps_the_aws_settings_and_sets_the_endpoint_when_given() {
+    let inherited = owned(&[
+        ("PATH", "/usr/bin"),
+        ("TF_REATTACH_PROVIDERS", "{}"),
+        ("PLUGIN_CLIENT_CERT", "-----BEGIN CERTIFICATE-----"),
+        ("AWS_PROFILE", "acceptance"),
+        ("AWS_REGION", "eu-west-1"),
+        (
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+            "https://elsewhere.example",
+        ),
+    ]);
+    let cli_config = std::path::Path::new("/work/cli.tfrc");
+    let common = [
+        ("AWS_PROFILE", "acceptance"),
+        ("AWS_REGION", "eu-west-1"),
+        ("CHECKPOINT_DISABLE", "1"),
+        ("PATH", "/usr/bin"),
+        ("TF_CLI_CONFIG_FILE", "/work/cli.tfrc"),
+        ("TF_INPUT", "0"),
+        ("TF_IN_AUTOMATION", "1"),
+    ];
+
+    let given = AwsAccess::Environment {
+        endpoint: Some("http://127.0.0.1:4566".to_owned()),
+    };
+    let mut environment = terraform_environment(inherited.clone(), cli_config, &given, &[]);
+    environment.sort();
+    let mut expected = owned(&common);
+    expected.push(("AWS_ENDPOINT_URL".to_owned(), "http://127.0.0.1:4566".to_owned()));
+    expected.sort();
+    assert_eq!(environment, expected, "the given endpoint replaces every inherited one");
+
+    let inherited_endpoint = AwsAccess::Environment { endpoint: None };
+    let mut environment = terraform_environment(inherited, cli_config, &inherited_endpoint, &[]);
+    environment.sort();
+    let mut expected = owned(&common);
+    expected.push((
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER".to_owned(),
+        "https://elsewhere.example".to_owned(),
+    ));
+    expected.sort();
     assert_eq!(environment, expected);
 }
 

@@ -42,6 +42,12 @@ Control endpoints (never forwarded, never recorded):
   replaces the whole fault configuration (unknown keys or wrong types answer 400). Answers the configuration now in
   force, which ``GET /_proxy/config`` also returns.
 - ``GET  /_proxy/rules``: the rules Cognito mode enforces, ``{rule name: error code}``.
+- ``POST /_proxy/config`` also takes ``{"describe_after_rotation": "newest" | "none"}`` (see Client secrets).
+- ``GET  /_proxy/client-secrets``: every app client the secret store knows, with its active secrets' IDs and
+  creation dates (never their values).
+- ``POST /_proxy/client-secrets/verify`` with ``{"UserPoolId", "ClientId", "ClientSecret"}``: answers
+  ``{"active": bool}``, whether Cognito would accept that secret for that client now (what an application holding
+  the secret would find out when it signs in).
 Everything else (including ``/moto-api/...``) is forwarded to moto.
 
 Cognito mode (on by default)
@@ -68,7 +74,28 @@ is written apart from the provider's own rules and defaults):
     EnablePropagateAdditionalUserContextData filled in when unset; AccessTokenValidity, IdTokenValidity,
     PreventUserExistenceErrors and ExplicitAuthFlows left out when unset.
 
-With Cognito mode off, requests and responses pass through unchanged: plain moto, merging updates.
+With Cognito mode off, requests and responses pass through unchanged: plain moto, merging updates. The client
+secrets below are emulated in both modes.
+
+Client secrets (see ClientSecretStore)
+--------------------------------------
+moto 5.2.5 has no AddUserPoolClientSecret, ListUserPoolClientSecrets or DeleteUserPoolClientSecret and ignores a
+custom ``ClientSecret`` in CreateUserPoolClient. The proxy answers the three operations itself (recorded and subject
+to faults like any other request), follows Cognito's documented rules (at most 2 active secrets, IDs
+``<client-id>--<epoch>``, a generated value returned only at its creation, a custom value never returned, the last
+secret never deleted), refuses a Create with both ``GenerateSecret`` and ``ClientSecret``, and rewrites the
+``ClientSecret`` of Create/Update/Describe answers. Cognito does not document what Describe reports once a secret has
+been added, so ``describe_after_rotation`` picks one of the two plausible answers: ``newest`` (the default: the
+newest active secret) or ``none`` (no ClientSecret at all).
+
+Managed login branding (emulated, in either mode)
+-------------------------------------------------
+moto has none of the five branding operations (CreateManagedLoginBranding, DescribeManagedLoginBranding,
+DescribeManagedLoginBrandingByClient, UpdateManagedLoginBranding, DeleteManagedLoginBranding); the proxy answers
+them itself with Cognito's documented semantics (one style per app client, UUID IDs, Update keeping what it is not
+given, ReturnMergedResources, the asset enums and size limits, the 2 MB request limit), as described in
+``local_cognito_branding``. It asks moto only whether an app client exists. They are recorded and subject to faults
+like the others, and ``/_proxy/reset`` forgets every style.
 
 Faults (all off by default; set with /_proxy/config)
 ----------------------------------------------------
@@ -126,6 +153,7 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import local_cognito_branding
 import local_cognito_clients
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -262,6 +290,258 @@ def error_answer(status, code, message):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Client secrets: AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret (moto has none)
+# ---------------------------------------------------------------------------------------------------------------------
+
+SECRET_OPERATIONS = {"AddUserPoolClientSecret", "ListUserPoolClientSecrets", "DeleteUserPoolClientSecret"}
+# Cognito keeps at most this many active secrets per app client.
+MAX_ACTIVE_CLIENT_SECRETS = 2
+# A custom secret (AddUserPoolClientSecret, CreateUserPoolClient): 24-64 characters of [\w+].
+CUSTOM_SECRET_PATTERN = re.compile(r"[\w+]{24,64}", re.ASCII)
+# Generated secrets look like Cognito's: 51 lowercase letters and digits.
+GENERATED_SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+GENERATED_SECRET_LENGTH = 51
+# What DescribeUserPoolClient (and the Create/Update answers) report as ClientSecret once a client has had a secret
+# added: Cognito does not document it, so tests run against both plausible answers.
+DESCRIBE_AFTER_ROTATION = ("newest", "none")
+
+
+class SecretError(Exception):
+    """A client-secret request Cognito refuses: becomes a JSON 1.1 error answer."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.answer = error_answer(400, code, message)
+
+
+def checked_custom_secret(value):
+    """`value` if Cognito would accept it as a custom secret, else SecretError(InvalidParameterException)."""
+    if not isinstance(value, str) or not CUSTOM_SECRET_PATTERN.fullmatch(value):
+        raise SecretError(
+            "InvalidParameterException",
+            "1 validation error detected: Value at 'clientSecret' failed to satisfy constraint: Member must have "
+            "length between 24 and 64 and match pattern [\\w+]+",
+        )
+    return value
+
+
+def generated_secret():
+    chooser = random.SystemRandom()
+    return "".join(chooser.choice(GENERATED_SECRET_ALPHABET) for _ in range(GENERATED_SECRET_LENGTH))
+
+
+class ClientSecretStore:
+    """The secrets of each app client, as Cognito keeps them, under one lock.
+
+    A client enters the store with its initial secret: when CreateUserPoolClient answers (the secret moto generated,
+    or the custom ClientSecret of the request), or, for a client created behind the proxy's back, the first time a
+    secret operation names it (the secret moto reports). Semantics, from Cognito's API reference:
+    - at most 2 active secrets; a third AddUserPoolClientSecret is LimitExceededException;
+    - secret IDs are ``<client-id>--<epoch-create-time>`` (milliseconds here, so two secrets made in the same second
+      differ);
+    - a generated value is returned only by the AddUserPoolClientSecret that made it; a custom value never;
+      ListUserPoolClientSecrets returns IDs and creation dates only;
+    - the last remaining secret cannot be deleted (InvalidParameterException);
+    - secrets can be added only to a confidential client (InvalidParameterException otherwise; a public client
+      lists no secrets).
+    Until a secret is added, the client's ClientSecret in Describe/Create/Update answers is its one secret; after
+    that it is the newest active secret or none, as ``describe_after_rotation`` says.
+    """
+
+    def __init__(self, clock):
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._clients = {}
+        self._rotated = set()
+        self._describe_after_rotation = DESCRIBE_AFTER_ROTATION[0]
+
+    # -- configuration ---------------------------------------------------------------------------------------
+
+    def describe_after_rotation(self):
+        with self._lock:
+            return self._describe_after_rotation
+
+    def set_describe_after_rotation(self, mode):
+        if mode not in DESCRIBE_AFTER_ROTATION:
+            raise ConfigError("describe_after_rotation must be one of %s" % list(DESCRIBE_AFTER_ROTATION))
+        with self._lock:
+            self._describe_after_rotation = mode
+
+    def reset(self):
+        with self._lock:
+            self._clients = {}
+            self._rotated = set()
+            self._describe_after_rotation = DESCRIBE_AFTER_ROTATION[0]
+
+    # -- the store -------------------------------------------------------------------------------------------
+
+    def _new_secret_locked(self, client_id, value, generated, created=None):
+        created = self.clock.now() if created is None else created
+        return {
+            "id": "%s--%d" % (client_id, round(created * 1000)),
+            "value": value,
+            "created": created,
+            "generated": generated,
+        }
+
+    def register_initial(self, user_pool_id, client_id, value, generated, created=None):
+        """Records a client's initial secret (a no-op for a public client or one already known)."""
+        if not value:
+            return
+        with self._lock:
+            key = (user_pool_id, client_id)
+            if key not in self._clients:
+                self._clients[key] = [self._new_secret_locked(client_id, value, generated, created)]
+
+    def forget(self, user_pool_id, client_id):
+        with self._lock:
+            self._clients.pop((user_pool_id, client_id), None)
+            self._rotated.discard((user_pool_id, client_id))
+
+    def is_active(self, user_pool_id, client_id, value):
+        with self._lock:
+            return any(secret["value"] == value for secret in self._clients.get((user_pool_id, client_id), []))
+
+    def snapshot(self):
+        """Every known client and its active secrets, without values."""
+        with self._lock:
+            return [
+                {
+                    "UserPoolId": pool,
+                    "ClientId": client,
+                    "Rotated": (pool, client) in self._rotated,
+                    "ClientSecrets": [
+                        {"ClientSecretId": s["id"], "ClientSecretCreateDate": s["created"], "Generated": s["generated"]}
+                        for s in secrets
+                    ],
+                }
+                for (pool, client), secrets in sorted(self._clients.items())
+            ]
+
+    def client_secret_view(self, user_pool_id, client_id):
+        """(known, value): the ClientSecret a client answer carries; known is False for clients not in the store."""
+        with self._lock:
+            key = (user_pool_id, client_id)
+            secrets = self._clients.get(key)
+            if secrets is None:
+                return False, None
+            if key not in self._rotated:
+                return True, secrets[0]["value"]
+            if self._describe_after_rotation == "none" or not secrets:
+                return True, None
+            return True, max(secrets, key=lambda secret: secret["created"])["value"]
+
+    # -- the three operations --------------------------------------------------------------------------------
+
+    def handle(self, operation, body, describe_in_moto):
+        """Answers one secret operation: (status, headers, body). `describe_in_moto(pool, client)` returns moto's
+        UserPoolClient or None when moto says ResourceNotFoundException."""
+        try:
+            if not isinstance(body, dict):
+                raise SecretError("SerializationException", "the request body is not a JSON object")
+            user_pool_id = body.get("UserPoolId")
+            client_id = body.get("ClientId")
+            if not isinstance(user_pool_id, str) or not isinstance(client_id, str):
+                raise SecretError("InvalidParameterException", "UserPoolId and ClientId are required")
+            client = describe_in_moto(user_pool_id, client_id)
+            if client is None:
+                raise SecretError("ResourceNotFoundException", "User pool client %s does not exist." % client_id)
+            self.register_initial(
+                user_pool_id, client_id, client.get("ClientSecret"), True, client.get("CreationDate")
+            )
+            handler = {
+                "AddUserPoolClientSecret": self._add,
+                "ListUserPoolClientSecrets": self._list,
+                "DeleteUserPoolClientSecret": self._delete,
+            }[operation]
+            answer = handler((user_pool_id, client_id), body)
+        except SecretError as error:
+            return error.answer
+        headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", str(uuid.uuid4()))]
+        return 200, headers, json.dumps(answer).encode()
+
+    def _add(self, key, body):
+        custom = body.get("ClientSecret")
+        value = generated_secret() if custom is None else checked_custom_secret(custom)
+        with self._lock:
+            secrets = self._clients.get(key)
+            if not secrets:
+                raise SecretError(
+                    "InvalidParameterException", "Client %s is not a confidential client: it has no secret." % key[1]
+                )
+            if len(secrets) >= MAX_ACTIVE_CLIENT_SECRETS:
+                raise SecretError(
+                    "LimitExceededException",
+                    "Client %s already has %d client secrets, the maximum." % (key[1], MAX_ACTIVE_CLIENT_SECRETS),
+                )
+            secret = self._new_secret_locked(key[1], value, generated=custom is None)
+            secrets.append(secret)
+            self._rotated.add(key)
+        descriptor = {"ClientSecretId": secret["id"], "ClientSecretCreateDate": secret["created"]}
+        if secret["generated"]:
+            descriptor["ClientSecretValue"] = secret["value"]
+        return {"ClientSecretDescriptor": descriptor}
+
+    def _list(self, key, body):
+        with self._lock:
+            secrets = sorted(self._clients.get(key, []), key=lambda secret: secret["created"])
+            return {
+                "ClientSecrets": [
+                    {"ClientSecretId": secret["id"], "ClientSecretCreateDate": secret["created"]} for secret in secrets
+                ]
+            }
+
+    def _delete(self, key, body):
+        secret_id = body.get("ClientSecretId")
+        with self._lock:
+            secrets = self._clients.get(key, [])
+            remaining = [secret for secret in secrets if secret["id"] != secret_id]
+            if len(remaining) == len(secrets):
+                raise SecretError(
+                    "ResourceNotFoundException", "Client secret %s does not exist for client %s." % (secret_id, key[1])
+                )
+            if not remaining:
+                raise SecretError(
+                    "InvalidParameterException", "The last remaining client secret of a client cannot be deleted."
+                )
+            self._clients[key] = remaining
+        return {}
+
+
+def custom_secret_of_create(body):
+    """For a CreateUserPoolClient request with a custom ClientSecret: (the body moto must see, the secret).
+    moto cannot store a custom secret, so it is asked to generate one, which the store's view then hides.
+    SecretError when Cognito would refuse the request (both GenerateSecret and ClientSecret, or a bad value)."""
+    if not isinstance(body, dict) or body.get("ClientSecret") is None:
+        return None, None
+    if body.get("GenerateSecret"):
+        raise SecretError(
+            "InvalidParameterException", "You cannot specify both GenerateSecret as true and a ClientSecret value."
+        )
+    secret = checked_custom_secret(body["ClientSecret"])
+    rewritten = {name: value for name, value in body.items() if name != "ClientSecret"}
+    rewritten["GenerateSecret"] = True
+    return rewritten, secret
+
+
+def with_secret_view(answer_body, secrets):
+    """A Create/Update/Describe answer with the ClientSecret the store says the client reports."""
+    try:
+        decoded = json.loads(answer_body)
+        client = decoded["UserPoolClient"]
+        known, value = secrets.client_secret_view(client["UserPoolId"], client["ClientId"])
+    except (ValueError, KeyError, TypeError):
+        return answer_body
+    if not known:
+        return answer_body
+    if value is None:
+        client.pop("ClientSecret", None)
+    else:
+        client["ClientSecret"] = value
+    return json.dumps(decoded).encode()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Shared proxy state
 # ---------------------------------------------------------------------------------------------------------------------
 
@@ -278,7 +558,9 @@ class ProxyState:
         self._faults = dict(DEFAULT_FAULTS)
         self._random = random.Random(DEFAULT_FAULTS["seed"])
         self._buckets = {}
+        self.secrets = ClientSecretStore(self.clock)
         self._namesake_steps = []
+        self.branding = local_cognito_branding.BrandingStore(self.clock)
 
     def cognito_mode(self):
         with self._lock:
@@ -294,17 +576,23 @@ class ProxyState:
 
     def config(self):
         with self._lock:
-            return {"cognito_mode": self._cognito_mode, "faults": dict(self._faults)}
+            return {
+                "cognito_mode": self._cognito_mode,
+                "faults": dict(self._faults),
+                "describe_after_rotation": self.secrets.describe_after_rotation(),
+            }
 
     def configure(self, requested):
         if not isinstance(requested, dict):
             raise ConfigError("the configuration must be a JSON object")
-        unknown = sorted(set(requested) - {"cognito_mode", "faults"})
+        unknown = sorted(set(requested) - {"cognito_mode", "faults", "describe_after_rotation"})
         if unknown:
             raise ConfigError("unknown configuration keys: %s" % unknown)
         if "cognito_mode" in requested and not isinstance(requested["cognito_mode"], bool):
             raise ConfigError("cognito_mode must be a boolean")
         faults = validated_faults(requested["faults"]) if "faults" in requested else None
+        if "describe_after_rotation" in requested:
+            self.secrets.set_describe_after_rotation(requested["describe_after_rotation"])
         with self._lock:
             if "cognito_mode" in requested:
                 self._cognito_mode = requested["cognito_mode"]
@@ -342,6 +630,8 @@ class ProxyState:
             self._requests = []
             self._cognito_mode = True
             self._set_faults_locked(dict(DEFAULT_FAULTS))
+        self.branding.reset()
+        self.secrets.reset()
         request = urllib.request.Request(self.moto_url + "/moto-api/reset", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
@@ -546,6 +836,16 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 self.answer_json(400, {"message": str(error)})
                 return
             self.answer_json(200, state.config())
+        elif route == ("GET", "/_proxy/client-secrets"):
+            self.answer_json(200, state.secrets.snapshot())
+        elif route == ("POST", "/_proxy/client-secrets/verify"):
+            try:
+                asked = json.loads(body or b"{}")
+                active = state.secrets.is_active(asked["UserPoolId"], asked["ClientId"], asked["ClientSecret"])
+            except (ValueError, KeyError, TypeError) as error:
+                self.answer_json(400, {"message": "expected UserPoolId, ClientId and ClientSecret: %s" % error})
+                return
+            self.answer_json(200, {"active": active})
         elif route == ("POST", "/_proxy/reset"):
             try:
                 state.reset()
@@ -590,6 +890,12 @@ class ProxyHandler(BaseHTTPRequestHandler):
             return
         if plan.delay_seconds > 0:
             time.sleep(plan.delay_seconds)
+        if operation in local_cognito_branding.OPERATIONS:
+            self.handle_branding(operation, body, raw_body, entry, plan)
+            return
+        if operation in SECRET_OPERATIONS:
+            self.answer_secret_operation(entry, plan, operation, body)
+            return
 
         cognito_mode = state.cognito_mode()
         forwarded_body = raw_body
@@ -601,11 +907,22 @@ class ProxyHandler(BaseHTTPRequestHandler):
                 entry["rejected"] = {"rule": rejection.rule, "code": rejection.code}
                 self.answer_and_record(entry, *error_answer(400, rejection.code, rejection.message))
                 return
-            if isinstance(body, dict):
-                now = state.clock.now() if operation in local_cognito_clients.CHECKED_OPERATIONS else None
-                rewritten = local_cognito_clients.request_for_moto(operation, body, now)
-                if rewritten is not body:
-                    forwarded_body = json.dumps(rewritten).encode()
+        custom_create_body, custom_secret = None, None
+        try:
+            # Client secrets are emulated in both modes: moto has no notion of a custom secret.
+            if operation == "CreateUserPoolClient":
+                custom_create_body, custom_secret = custom_secret_of_create(body)
+        except SecretError as refused:
+            self.answer_and_record(entry, *refused.answer)
+            return
+        if custom_create_body is not None:
+            body = custom_create_body
+            forwarded_body = json.dumps(body).encode()
+        if cognito_mode and isinstance(body, dict):
+            now = state.clock.now() if operation in local_cognito_clients.CHECKED_OPERATIONS else None
+            rewritten = local_cognito_clients.request_for_moto(operation, body, now)
+            if rewritten is not body:
+                forwarded_body = json.dumps(rewritten).encode()
         try:
             status, headers, answer_body = self.forward(forwarded_body)
         except OSError as error:
@@ -626,7 +943,50 @@ class ProxyHandler(BaseHTTPRequestHandler):
             return
         if cognito_mode and status == 200 and operation in OPERATIONS_WITH_CLIENT_RESPONSE:
             answer_body = cognito_response(answer_body)
+        if status == 200:
+            answer_body = self.client_secrets_seen(operation, body, answer_body, custom_secret)
         self.answer_and_record(entry, status, headers, answer_body)
+
+    # -- client secrets (see ClientSecretStore) ------------------------------------------------------------------
+
+    def answer_secret_operation(self, entry, plan, operation, body):
+        """AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret: answered by the store."""
+        state = self.server.state
+        try:
+            status, headers, answer_body = state.secrets.handle(operation, body, self.described_in_moto)
+        except OSError as error:
+            status, headers, answer_body = 502, [], json.dumps({"message": "moto did not answer: %s" % error}).encode()
+        if plan.drop_response:
+            entry["status"] = status
+            state.record(entry)
+            self.close_connection = True
+            return
+        if plan.answer_after is not None:
+            self.answer_and_record(entry, *plan.answer_after)
+            return
+        self.answer_and_record(entry, status, headers, answer_body)
+
+    def described_in_moto(self, user_pool_id, client_id):
+        """moto's UserPoolClient, or None when moto does not know it (or does not answer)."""
+        described = self.moto_call("DescribeUserPoolClient", {"UserPoolId": user_pool_id, "ClientId": client_id})
+        return None if described is None else described.get("UserPoolClient")
+
+    def client_secrets_seen(self, operation, body, answer_body, custom_secret):
+        """Keeps the store in step with client answers and gives them the ClientSecret the store says."""
+        secrets = self.server.state.secrets
+        if operation == "DeleteUserPoolClient" and isinstance(body, dict):
+            secrets.forget(body.get("UserPoolId"), body.get("ClientId"))
+            return answer_body
+        if operation not in OPERATIONS_WITH_CLIENT_RESPONSE:
+            return answer_body
+        if operation == "CreateUserPoolClient":
+            try:
+                client = json.loads(answer_body)["UserPoolClient"]
+                initial = custom_secret if custom_secret is not None else client.get("ClientSecret")
+                secrets.register_initial(client["UserPoolId"], client["ClientId"], initial, custom_secret is None)
+            except (ValueError, KeyError, TypeError):
+                return answer_body
+        return with_secret_view(answer_body, secrets)
 
     def list_then_stage_namesake(self, entry, raw_body, namesake):
         """The ``namesake`` fault's listing: answered as moto stood before someone else's create of the namesake."""
@@ -658,6 +1018,33 @@ class ProxyHandler(BaseHTTPRequestHandler):
             entry["response"] = None
         self.server.state.record(entry)
         self.answer(status, headers, body)
+
+    def handle_branding(self, operation, body, raw_body, entry, plan):
+        """Answers a managed-login-branding request from the emulation (``local_cognito_branding``), in either mode;
+        moto is only asked whether the app client exists. A dropped response, or a failure told after the fact, is
+        applied first, like a request moto applies."""
+        state = self.server.state
+
+        def client_exists(pool_id, client_id):
+            return self.moto_call("DescribeUserPoolClient", {"UserPoolId": pool_id, "ClientId": client_id}) is not None
+
+        try:
+            answer = state.branding.handle(operation, body, len(raw_body), client_exists)
+            status = 200
+            headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", str(uuid.uuid4()))]
+            answer_body = json.dumps(answer).encode()
+        except local_cognito_branding.BrandingError as error:
+            status, headers, answer_body = error_answer(400, error.code, error.message)
+        entry["moto_status"] = None
+        if plan.drop_response:
+            entry["status"] = status
+            state.record(entry)
+            self.close_connection = True
+            return
+        if plan.answer_after is not None:
+            self.answer_and_record(entry, *plan.answer_after)
+            return
+        self.answer_and_record(entry, status, headers, answer_body)
 
     def moto_call(self, operation, request):
         """One Cognito call straight to moto, unrecorded, with this request's Authorization header (moto takes the
@@ -747,7 +1134,8 @@ class ProxyServer(ThreadingHTTPServer):
 # moto process
 # ---------------------------------------------------------------------------------------------------------------------
 
-MOTO_STARTUP_TIMEOUT_SECONDS = 20
+# Generous: on a loaded 2-core machine moto has taken more than 20 s to start. A start that succeeds waits no longer.
+MOTO_STARTUP_TIMEOUT_SECONDS = 60
 RUNNING_ON = re.compile(r"Running on http://127\.0\.0\.1:(\d+)")
 
 

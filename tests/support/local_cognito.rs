@@ -20,6 +20,7 @@ use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Regi
 use aws_sdk_cognitoidentityprovider::types::{IdentityProviderTypeType, ResourceServerScopeType};
 use serde::Deserialize;
 
+use super::acceptance;
 use super::control_http::{self, ControlError};
 
 /// The region the stack's data lives in; moto isolates regions, so the provider and the tests must agree on it.
@@ -28,8 +29,8 @@ pub const REGION: &str = "us-east-1";
 pub const ACCESS_KEY_ID: &str = "testing";
 pub const SECRET_ACCESS_KEY: &str = "testing";
 
-/// How long an SDK call of the test setup may take in total; a hung proxy fails the test instead of blocking it.
-const SDK_OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an SDK call of the test setup may take in total, retries included (AWS may throttle a setup call).
+const SDK_OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long Drop waits for the stack to stop after closing its stdin before killing it.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 /// At most this much of the stack's stderr is kept for error messages.
@@ -133,6 +134,20 @@ pub fn ensure_venv() -> Result<(), StackError> {
         .map_err(|(status, output)| StackError::Venv { status, output })
 }
 
+/// An SDK client for test setup and assertions: `retry`, and a bound on each call's total time, so that a hung
+/// endpoint fails the test instead of blocking it.
+pub fn test_client(config: aws_sdk_cognitoidentityprovider::config::Builder, retry: RetryConfig) -> Client {
+    let config = config
+        .retry_config(retry)
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_timeout(SDK_OPERATION_TIMEOUT)
+                .build(),
+        )
+        .build();
+    Client::from_conf(config)
+}
+
 /// Copies the stack's stderr into a bounded buffer, so the pipe never fills and failures can quote it.
 fn collect_stderr(mut stderr: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     let collected = Arc::new(Mutex::new(String::new()));
@@ -161,6 +176,17 @@ impl LocalCognito {
     /// Starts a private stack; panics with the reason (and the stack's stderr) if it cannot.
     pub fn start() -> LocalCognito {
         Self::try_start().unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// For a test that needs what only the local stack offers (fault injection, its request log as the subject,
+    /// credentials nothing but it accepts): a private stack, or in acceptance mode `None`, after saying that the
+    /// current test is skipped and why.
+    pub fn start_unless_acceptance(reason: &str) -> Option<LocalCognito> {
+        if acceptance::enabled() {
+            acceptance::skip(&acceptance::current_test(), reason);
+            return None;
+        }
+        Some(Self::start())
     }
 
     /// Starts a private stack: makes sure the venv exists, spawns the launcher and waits for its ready line.
@@ -320,15 +346,8 @@ impl LocalCognito {
                 None,
                 "local-cognito",
             ))
-            .endpoint_url(&self.proxy_url)
-            .retry_config(retry_config)
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .operation_timeout(SDK_OPERATION_TIMEOUT)
-                    .build(),
-            )
-            .build();
-        Client::from_conf(config)
+            .endpoint_url(&self.proxy_url);
+        test_client(config, retry_config)
     }
 
     /// Creates a user pool named `name` and returns its ID.
@@ -355,53 +374,62 @@ impl LocalCognito {
     /// Creates a resource server `identifier` with `scopes` in the pool: custom OAuth scopes
     /// (`identifier/scope`) must name one, or Cognito refuses the client.
     pub async fn create_resource_server(&self, user_pool_id: &str, identifier: &str, scopes: &[&str]) {
-        let scopes = scopes
-            .iter()
-            .map(|scope| {
-                ResourceServerScopeType::builder()
-                    .scope_name(*scope)
-                    .scope_description(*scope)
-                    .build()
-                    .expect("a scope has a name and a description")
-            })
-            .collect();
-        self.sdk()
-            .create_resource_server()
-            .user_pool_id(user_pool_id)
-            .identifier(identifier)
-            .name(identifier)
-            .set_scopes(Some(scopes))
-            .send()
-            .await
-            .unwrap_or_else(|error| {
-                panic!(
-                    "CreateResourceServer {identifier}: {}",
-                    aws_smithy_types::error::display::DisplayErrorContext(&error)
-                )
-            });
+        create_resource_server(&self.sdk(), user_pool_id, identifier, scopes).await;
     }
 
-    /// Creates an OpenID Connect identity provider `name` in the pool: a client can list it in
-    /// `SupportedIdentityProviders` only once it exists.
+    /// Creates identity provider `name` in the pool (see [`create_identity_provider`]).
     pub async fn create_identity_provider(&self, user_pool_id: &str, name: &str) {
-        self.sdk()
-            .create_identity_provider()
-            .user_pool_id(user_pool_id)
-            .provider_name(name)
-            .provider_type(IdentityProviderTypeType::Oidc)
-            .provider_details("client_id", "local-test")
-            .provider_details("authorize_scopes", "openid")
-            .provider_details("oidc_issuer", "https://issuer.example.com")
-            .provider_details("attributes_request_method", "GET")
-            .send()
-            .await
-            .unwrap_or_else(|error| {
-                panic!(
-                    "CreateIdentityProvider {name}: {}",
-                    aws_smithy_types::error::display::DisplayErrorContext(&error)
-                )
-            });
+        create_identity_provider(&self.sdk(), user_pool_id, name).await;
     }
+}
+
+/// Creates an OpenID Connect identity provider `name` in the pool: a client can list it in
+/// `SupportedIdentityProviders` only once it exists.
+pub async fn create_identity_provider(sdk: &Client, user_pool_id: &str, name: &str) {
+    sdk.create_identity_provider()
+        .user_pool_id(user_pool_id)
+        .provider_name(name)
+        .provider_type(IdentityProviderTypeType::Oidc)
+        .provider_details("client_id", "local-test")
+        .provider_details("authorize_scopes", "openid")
+        .provider_details("oidc_issuer", "https://issuer.example.com")
+        .provider_details("attributes_request_method", "GET")
+        .send()
+        .await
+        .unwrap_or_else(|error| {
+            panic!(
+                "CreateIdentityProvider {name}: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(&error)
+            )
+        });
+}
+
+/// Creates resource server `identifier` with `scopes` in the pool: a client can be given its custom scopes
+/// (`identifier/scope`) only once it exists.
+pub async fn create_resource_server(sdk: &Client, user_pool_id: &str, identifier: &str, scopes: &[&str]) {
+    let scopes = scopes
+        .iter()
+        .map(|scope| {
+            ResourceServerScopeType::builder()
+                .scope_name(*scope)
+                .scope_description(*scope)
+                .build()
+                .expect("a scope has a name and a description")
+        })
+        .collect();
+    sdk.create_resource_server()
+        .user_pool_id(user_pool_id)
+        .identifier(identifier)
+        .name(identifier)
+        .set_scopes(Some(scopes))
+        .send()
+        .await
+        .unwrap_or_else(|error| {
+            panic!(
+                "CreateResourceServer {identifier}: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(&error)
+            )
+        });
 }
 
 impl Drop for LocalCognito {

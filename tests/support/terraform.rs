@@ -1,10 +1,13 @@
 //! [`Terraform`]: runs the real `terraform` CLI offline against the provider binary of this build and a
-//! [`LocalCognito`] stack (shared/docs/local-test-stack.md §1).
+//! [`LocalCognito`] stack, or in acceptance mode the AWS account of the environment
+//! (docs/dev/local-test-stack.md#terraform-offline).
 //!
 //! The provider is found through `dev_overrides` in a generated CLI config, so `terraform init` is never run (it
 //! fails offline with dev_overrides, and nothing needs it). Each harness has its own temporary working directory,
 //! and every command gets the same controlled environment: the inherited one minus anything that could reroute
-//! Terraform or the AWS SDK (`TF_*`, `AWS_*`, go-plugin variables), plus the variables of §1.1.
+//! Terraform or the AWS SDK (`TF_*`, `AWS_*`, go-plugin variables), plus the variables of
+//! docs/dev/local-test-stack.md#environment. In acceptance mode the inherited `AWS_*` variables (credentials,
+//! profile, Region) are kept.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -69,10 +72,33 @@ impl std::fmt::Display for TfOutput {
     }
 }
 
+/// How `terraform`, and through it the provider, reaches Cognito.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AwsAccess {
+    /// A local stack: its endpoint, dummy credentials and its Region; no inherited `AWS_*` variable.
+    Local { endpoint: String },
+    /// Acceptance mode: the inherited `AWS_*` variables (credentials, profile, Region), and `endpoint`, when given,
+    /// instead of any inherited endpoint.
+    Environment { endpoint: Option<String> },
+}
+
+/// What a Terraform harness can be pointed at.
+pub trait CognitoAccess {
+    fn aws_access(&self) -> AwsAccess;
+}
+
+impl CognitoAccess for LocalCognito {
+    fn aws_access(&self) -> AwsAccess {
+        AwsAccess::Local {
+            endpoint: self.endpoint().to_owned(),
+        }
+    }
+}
+
 pub struct Terraform {
     dir: tempfile::TempDir,
     cli_config: PathBuf,
-    endpoint: String,
+    access: AwsAccess,
     extra_env: Vec<(String, String)>,
     timeout: Duration,
 }
@@ -114,29 +140,44 @@ fn hcl_string(text: &str) -> String {
 }
 
 /// The environment for a `terraform` command: the inherited variables without the dropped ones, then those of
-/// local-test-stack.md §1.1 pointing at `endpoint`, then `extra` (which may override anything, e.g. `TF_LOG`).
+/// docs/dev/local-test-stack.md#environment for `access`, then `extra` (which may override anything, e.g. `TF_LOG`).
 pub fn terraform_environment(
     inherited: impl IntoIterator<Item = (String, String)>,
     cli_config: &Path,
-    endpoint: &str,
+    access: &AwsAccess,
     extra: &[(String, String)],
 ) -> Vec<(String, String)> {
-    let controlled = [
+    let mut controlled = vec![
         ("TF_CLI_CONFIG_FILE", cli_config.display().to_string()),
         ("CHECKPOINT_DISABLE", "1".to_owned()),
         ("TF_IN_AUTOMATION", "1".to_owned()),
         ("TF_INPUT", "0".to_owned()),
-        ("AWS_ENDPOINT_URL", endpoint.to_owned()),
-        ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.to_owned()),
-        ("AWS_REGION", REGION.to_owned()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
     ];
+    let keeps_inherited_aws = match access {
+        AwsAccess::Local { endpoint } => {
+            controlled.extend([
+                ("AWS_ENDPOINT_URL", endpoint.clone()),
+                ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.to_owned()),
+                ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.to_owned()),
+                ("AWS_REGION", REGION.to_owned()),
+                ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+            ]);
+            false
+        }
+        AwsAccess::Environment { endpoint } => {
+            controlled.extend(endpoint.iter().map(|url| ("AWS_ENDPOINT_URL", url.clone())));
+            true
+        }
+    };
+    let overrides_endpoint = controlled.iter().any(|(name, _)| *name == "AWS_ENDPOINT_URL");
     let mut environment: Vec<(String, String)> = inherited
         .into_iter()
         .filter(|(name, _)| {
-            !DROPPED_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
-                && !controlled.iter().any(|(controlled_name, _)| controlled_name == name)
+            let dropped = DROPPED_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+                && !(keeps_inherited_aws && name.starts_with("AWS_"));
+            // An inherited service-specific endpoint would win over the one given here.
+            let other_endpoint = overrides_endpoint && name.starts_with("AWS_ENDPOINT_URL");
+            !dropped && !other_endpoint && !controlled.iter().any(|(controlled_name, _)| controlled_name == name)
         })
         .collect();
     environment.extend(controlled.into_iter().map(|(name, value)| (name.to_owned(), value)));
@@ -169,12 +210,13 @@ pub fn terraform_arguments(args: &[&str]) -> Vec<String> {
 }
 
 impl Terraform {
-    /// A fresh working directory whose commands talk to `stack` through its proxy.
-    pub fn new(stack: &LocalCognito) -> Terraform {
-        Self::with_endpoint(stack.endpoint())
+    /// A fresh working directory whose commands talk to `target`: a local stack through its proxy, or the AWS
+    /// account of the environment.
+    pub fn new(target: &impl CognitoAccess) -> Terraform {
+        Self::with_access(target.aws_access())
     }
 
-    /// As [`new`](Self::new), for an arbitrary AWS endpoint URL.
+    /// As [`new`](Self::new), for an arbitrary AWS endpoint URL with the local stack's dummy credentials.
     pub fn with_endpoint(endpoint: &str) -> Terraform {
         Self::with_provider_dir(endpoint, &provider_binary_dir())
     }
@@ -182,6 +224,19 @@ impl Terraform {
     /// As [`with_endpoint`](Self::with_endpoint), with dev_overrides pointing at `provider_dir`, whose
     /// `terraform-provider-cognito` Terraform then starts (e.g. a script starting the binary in another root).
     pub fn with_provider_dir(endpoint: &str, provider_dir: &Path) -> Terraform {
+        Self::with_access_and_provider_dir(
+            AwsAccess::Local {
+                endpoint: endpoint.to_owned(),
+            },
+            provider_dir,
+        )
+    }
+
+    fn with_access(access: AwsAccess) -> Terraform {
+        Self::with_access_and_provider_dir(access, &provider_binary_dir())
+    }
+
+    fn with_access_and_provider_dir(access: AwsAccess, provider_dir: &Path) -> Terraform {
         let dir = tempfile::Builder::new()
             .prefix("tf-cognito-")
             .tempdir()
@@ -191,7 +246,7 @@ impl Terraform {
         Terraform {
             dir,
             cli_config,
-            endpoint: endpoint.to_owned(),
+            access,
             extra_env: Vec::new(),
             timeout: DEFAULT_COMMAND_TIMEOUT,
         }
@@ -220,7 +275,7 @@ impl Terraform {
 
     /// The environment every command of this harness runs with.
     pub fn environment(&self) -> Vec<(String, String)> {
-        terraform_environment(std::env::vars(), &self.cli_config, &self.endpoint, &self.extra_env)
+        terraform_environment(std::env::vars(), &self.cli_config, &self.access, &self.extra_env)
     }
 
     /// Runs `terraform <args>` (with `-no-color`, and `-input=false` where accepted) in the working directory.

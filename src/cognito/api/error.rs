@@ -41,6 +41,9 @@ pub enum ErrorKind {
     Unavailable,
     /// Terraform asked the provider to stop while a retry was pending.
     Cancelled,
+    /// The user pool's ID names another Region than the one the provider talks to: nothing was sent, since
+    /// Cognito would answer that the pool does not exist and the client would look deleted.
+    WrongRegion,
     /// Anything else.
     Other,
 }
@@ -134,7 +137,8 @@ impl ApiError {
         self.is_retryable_for(self.operation)
     }
 
-    /// The retry policy by error class and by what the operation does ([`Effect`]):
+    /// The retry policy by error class and by what the operation does ([`Effect`];
+    /// docs/dev/cognito-app-clients.md#errors-and-retries):
     /// - throttling: always; Cognito turned the request away before acting on it;
     /// - transient: always for reads and writes; for creates only when the request never left, because a 5xx
     ///   after a create may hide something that was made;
@@ -154,6 +158,7 @@ impl ApiError {
             | ErrorKind::Unauthorized
             | ErrorKind::Unavailable
             | ErrorKind::Cancelled
+            | ErrorKind::WrongRegion
             | ErrorKind::Other => false,
         }
     }
@@ -161,6 +166,15 @@ impl ApiError {
     /// What the user can do about it, when there is something better to say than the AWS message.
     pub fn hint(&self) -> Option<&'static str> {
         match self.kind {
+            ErrorKind::Unauthorized if self.operation.is_client_secret_operation() => Some(
+                "Check the AWS credentials the provider uses (profile, environment, assume_role). Client secrets \
+                 need the IAM actions cognito-idp:AddUserPoolClientSecret, cognito-idp:ListUserPoolClientSecrets and \
+                 cognito-idp:DeleteUserPoolClientSecret on the user pool.",
+            ),
+            ErrorKind::LimitExceeded if self.operation == Operation::ADD_CLIENT_SECRET => Some(
+                "The app client already has the two active secrets Cognito allows. Delete one of them (a secret no \
+                 application uses any more) before adding another.",
+            ),
             ErrorKind::Unauthorized => Some(
                 "Check the AWS credentials the provider uses (profile, environment, assume_role). The identity \
                  needs the IAM actions cognito-idp:CreateUserPoolClient, cognito-idp:DescribeUserPoolClient, \
@@ -209,6 +223,10 @@ impl ApiError {
                 ),
                 _ => Some("The operation is not enabled for this user pool or Region (e.g. a replica Region)."),
             },
+            ErrorKind::WrongRegion => Some(
+                "A user pool ID begins with the pool's Region. Set the provider's region to it, or give this \
+                 resource an aliased provider (`provider = cognito.<alias>`) configured with that region.",
+            ),
             ErrorKind::Cancelled | ErrorKind::Other => None,
         }
     }

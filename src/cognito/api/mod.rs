@@ -7,7 +7,8 @@
 //!   ends every wait when Terraform stops the provider. It knows a call only by its [`Operation`] (name, quota
 //!   [`Category`], [`Effect`]) and [`Scope`] (pool, client, secret, branding).
 //! - Facades, one per resource, in the provider's own types so that resources never touch SDK types:
-//!   [`UserPoolClients`] (describe, create, update, delete, list app clients). Each declares its operations and
+//!   [`UserPoolClients`] (describe, create, update, delete, list app clients) and [`ClientSecrets`] (add, list and
+//!   delete an app client's secrets). Each declares its operations and
 //!   runs one backend request per attempt through the stack. Creates of app clients also go through adoption
 //!   (`adopt`): a create whose answer was lost is looked for rather than repeated.
 //! - Backends, one request per call: [`SdkCognito`], the AWS SDK (every request carries the complete
@@ -18,8 +19,10 @@
 //! Adding an operation touches its facade, its SDK mapping and the fake; nothing in retry or pacing.
 
 mod adopt;
+mod client_secret;
 mod error;
 mod fake;
+mod managed_login_branding;
 mod operation;
 mod pacing;
 mod retry;
@@ -35,8 +38,10 @@ use std::sync::Arc;
 pub use adopt::{
     Created, DEFAULT_MAX_CREATE_REQUESTS, Newcomer, Registry, Verdict, decide as decide_adoption, may_have_created,
 };
+pub use client_secret::{ClientSecretCalls, ClientSecrets, Deleted, SecretPage};
 pub use error::{ApiError, ErrorKind, IAM_ACTIONS};
-pub use fake::{FakeCognito, RecordedRequest};
+pub use fake::{DescribeAfterRotation, FakeCognito, RecordedRequest};
+pub use managed_login_branding::{BrandingCalls, ManagedLoginBrandings};
 pub use operation::{Category, Effect, Operation, Scope};
 #[cfg(unix)]
 pub use pacing::FileStore;
@@ -51,14 +56,17 @@ pub use user_pool_client::mapping::{
 pub use user_pool_client::{ClientPage, ClientSummary, UserPoolClientCalls, UserPoolClients};
 
 /// Every call a backend can make: what [`Cognito`] is built on.
-pub trait Backend: UserPoolClientCalls + 'static {}
+pub trait Backend: UserPoolClientCalls + BrandingCalls + ClientSecretCalls + 'static {}
 
-impl<B: UserPoolClientCalls + 'static> Backend for B {}
+impl<B: UserPoolClientCalls + BrandingCalls + ClientSecretCalls + 'static> Backend for B {}
 
 /// The facades of one provider configuration, sharing one [`Stack`] (and so one pacer: the quotas are per pool and
 /// per account, not per resource).
 pub struct Cognito {
     clients: UserPoolClients,
+    brandings: ManagedLoginBrandings,
+    secrets: ClientSecrets,
+    region: Option<String>,
 }
 
 impl Cognito {
@@ -66,9 +74,13 @@ impl Cognito {
     /// to have made nothing.
     /// `registry` is how creates learn of the other runs on this machine ([`Registry::on_this_machine`]).
     pub fn new<B: Backend>(backend: Arc<B>, stack: Stack, max_create_requests: u32, registry: Registry) -> Cognito {
+        let region = stack.region().map(str::to_string);
         let stack = Arc::new(stack);
         Cognito {
-            clients: UserPoolClients::new(backend, stack, max_create_requests, registry),
+            clients: UserPoolClients::new(backend.clone(), stack.clone(), max_create_requests, registry),
+            brandings: ManagedLoginBrandings::new(backend.clone(), stack.clone()),
+            secrets: ClientSecrets::new(backend, stack),
+            region,
         }
     }
 
@@ -83,9 +95,24 @@ impl Cognito {
         )
     }
 
+    /// The Region every call goes to ([`Stack::with_region`]); `None` when not tied to one.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
     /// App clients.
     pub fn clients(&self) -> &UserPoolClients {
         &self.clients
+    }
+
+    /// Managed login branding styles.
+    pub fn brandings(&self) -> &ManagedLoginBrandings {
+        &self.brandings
+    }
+
+    /// App clients' secrets.
+    pub fn secrets(&self) -> &ClientSecrets {
+        &self.secrets
     }
 }
 

@@ -199,7 +199,7 @@ mod tests {
 
     use super::*;
     use crate::cognito::api::{FakeCognito, Scope, Stack, TestClients};
-    use crate::cognito::user_pool_client::model::ClientSettings;
+    use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret};
 
     const POOL: &str = "us-east-1_pool";
 
@@ -343,7 +343,7 @@ mod tests {
         fake.set_client_quota(0);
         let api = retrying(fake, quick(5));
         let error = api
-            .create_once(POOL, &ClientSettings::with_defaults("app"), false)
+            .create_once(POOL, &ClientSettings::with_defaults("app"), &InitialSecret::None)
             .await
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::LimitExceeded);
@@ -366,7 +366,7 @@ mod tests {
         );
         let api = retrying(fake, quick(5));
         let error = api
-            .create_once(POOL, &ClientSettings::with_defaults("app"), false)
+            .create_once(POOL, &ClientSettings::with_defaults("app"), &InitialSecret::None)
             .await
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::Ambiguous);
@@ -397,7 +397,7 @@ mod tests {
         );
         let api = retrying(fake, quick(5));
         let created = api
-            .create_once(POOL, &ClientSettings::with_defaults("app"), true)
+            .create_once(POOL, &ClientSettings::with_defaults("app"), &InitialSecret::Generated)
             .await
             .unwrap();
         assert!(created.client_secret.is_some());
@@ -414,7 +414,7 @@ mod tests {
         );
         let api = retrying(fake, quick(5));
         let error = api
-            .create_once(POOL, &ClientSettings::with_defaults("app"), false)
+            .create_once(POOL, &ClientSettings::with_defaults("app"), &InitialSecret::None)
             .await
             .unwrap_err();
         assert_eq!(error.kind, ErrorKind::Transient);

@@ -26,6 +26,8 @@ pub struct Stack {
     pacer: Option<Arc<Pacer>>,
     retry: RetryPolicy,
     stop: StopSignal,
+    /// The Region the calls go to; `None` when not tied to one (the in-memory Cognito).
+    region: Option<String>,
 }
 
 impl Default for Stack {
@@ -34,6 +36,7 @@ impl Default for Stack {
             pacer: None,
             retry: RetryPolicy::ONCE,
             stop: StopSignal::default(),
+            region: None,
         }
     }
 }
@@ -57,6 +60,19 @@ impl Stack {
             stop: stop.into(),
             ..self
         }
+    }
+
+    /// Calls about a user pool of another Region fail at once with [`ErrorKind::WrongRegion`](super::ErrorKind):
+    /// Cognito would answer "not found", which a refresh would take for a client deleted outside Terraform.
+    pub fn with_region(self, region: impl Into<String>) -> Stack {
+        Stack {
+            region: Some(region.into()),
+            ..self
+        }
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
@@ -95,6 +111,16 @@ impl Stack {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
+        if let Some(region) = &self.region {
+            crate::cognito::user_pool_id::check_region(region, scope.user_pool_id()).map_err(|mismatch| {
+                ApiError::new(
+                    operation,
+                    scope.clone(),
+                    super::ErrorKind::WrongRegion,
+                    mismatch.to_string(),
+                )
+            })?;
+        }
         let mut retries = Retries::start(&self.retry, budget);
         loop {
             let result = match &self.pacer {

@@ -18,7 +18,7 @@ use super::schema::{self as resource_schema, attr};
 use super::state::{self, get};
 use crate::cognito::ApiSource;
 use crate::cognito::api::{ClientSummary, Cognito};
-use crate::cognito::unless_stopped;
+use crate::cognito::{data_answer, unless_stopped};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, DataSource};
 use crate::tf::schema::{Attribute, Block, Schema};
@@ -63,17 +63,34 @@ pub fn client_schema() -> Schema {
     let resource = resource_schema::schema();
     let mut block = Block::new(
         "Reads one app client of an Amazon Cognito user pool: every attribute of the `cognito_user_pool_client` \
-         resource. Needs `cognito-idp:DescribeUserPoolClient`.",
+         resource. The client secret is left out of the state unless `client_secret_in_state` is `true`. Needs \
+         `cognito-idp:DescribeUserPoolClient`, and `cognito-idp:ListUserPoolClientSecrets` for a client whose \
+         secret Cognito does not report (after a rotation).",
     )
     .attribute(Attribute::required(
         attr::USER_POOL_ID,
         Type::String,
         "ID of the user pool the client belongs to.",
     ))
-    .attribute(Attribute::required(ds_attr::CLIENT_ID, Type::String, "The client ID."));
+    .attribute(Attribute::required(ds_attr::CLIENT_ID, Type::String, "The client ID."))
+    .attribute(Attribute::optional(
+        attr::CLIENT_SECRET_IN_STATE,
+        Type::Bool,
+        "Whether `client_secret` is read into the Terraform state. Default: `false`: `client_secret` is null and \
+         the secret never reaches the plan or the state (read it with the ephemeral resource \
+         `cognito_user_pool_client_secret` instead). Set `true` to have it here, as earlier versions always did.",
+    ));
     for attribute in &resource.block.attributes {
-        // The user pool is an argument here; keeping the secret out of state is the resource's own option.
-        if attribute.name == attr::USER_POOL_ID || attribute.name == attr::CLIENT_SECRET_IN_STATE {
+        // The user pool and the secret option are arguments here; the write-only value and the initial secret
+        // belong to the resource that created the client.
+        if [
+            attr::USER_POOL_ID,
+            attr::CLIENT_SECRET_IN_STATE,
+            attr::CLIENT_SECRET_WO,
+            attr::INITIAL_SECRET_ID,
+        ]
+        .contains(&attribute.name)
+        {
             continue;
         }
         let description = client_description(attribute.name).map_or(attribute.description.clone(), str::to_string);
@@ -133,12 +150,19 @@ fn every_block_reported() -> Value {
     ]))
 }
 
-/// The value of `data "cognito_user_pool_client"` for what Cognito reports.
-pub fn client_value(remote: &RemoteClient) -> Value {
-    let mut value = state::state_from_remote(remote, &every_block_reported());
+/// The value of `data "cognito_user_pool_client"` for what Cognito reports, `confidential` as the secret listing
+/// says, the secret kept only when `secret_in_state` asks for it.
+pub fn client_value(remote: &RemoteClient, confidential: bool, secret_in_state: Option<bool>) -> Value {
+    let value = state::state_from_remote(remote, &every_block_reported());
+    let mut value = super::secrets::finish_state(value, confidential, secret_in_state != Some(true));
     if let Value::Object(attributes) = &mut value {
         attributes.insert(ds_attr::CLIENT_ID.to_string(), Value::string(remote.client_id.clone()));
-        attributes.remove(attr::CLIENT_SECRET_IN_STATE);
+        attributes.insert(
+            attr::CLIENT_SECRET_IN_STATE.to_string(),
+            secret_in_state.map_or(Value::Null, Value::Bool),
+        );
+        attributes.remove(attr::CLIENT_SECRET_WO);
+        attributes.remove(attr::INITIAL_SECRET_ID);
     }
     value
 }
@@ -175,14 +199,6 @@ pub(super) fn argument(config: &Value, name: &str) -> Result<String, Diagnostics
     }
 }
 
-/// Folds a read's outcome into what the framework expects: a value next to its diagnostics.
-fn answer(result: Result<Value, Diagnostics>) -> (Value, Diagnostics) {
-    match result {
-        Ok(value) => (value, Diagnostics::new()),
-        Err(diagnostics) => (Value::Null, diagnostics),
-    }
-}
-
 pub struct UserPoolClientDataSource {
     schema: Schema,
     apis: Arc<dyn ApiSource>,
@@ -207,7 +223,11 @@ impl UserPoolClientDataSource {
         )
         .await?
         {
-            Some(remote) => Ok(client_value(&remote)),
+            Some(remote) => {
+                let confidential = super::secrets::is_confidential(ctx, &api, &remote, None).await?;
+                let secret_in_state = get(config, attr::CLIENT_SECRET_IN_STATE).as_bool();
+                Ok(client_value(&remote, confidential, secret_in_state))
+            }
             None => Err(Diagnostic::error(
                 "App client not found",
                 format!("There is no app client {client_id} in user pool {user_pool_id} (or no such pool)."),
@@ -229,7 +249,7 @@ impl DataSource for UserPoolClientDataSource {
     }
 
     async fn read(&self, ctx: &Context, config: Value) -> (Value, Diagnostics) {
-        answer(self.read_client(ctx, &config).await)
+        data_answer(self.read_client(ctx, &config).await)
     }
 }
 
@@ -265,7 +285,7 @@ impl DataSource for UserPoolClientsDataSource {
     }
 
     async fn read(&self, ctx: &Context, config: Value) -> (Value, Diagnostics) {
-        answer(self.read_clients(ctx, &config).await)
+        data_answer(self.read_clients(ctx, &config).await)
     }
 }
 
@@ -300,14 +320,19 @@ mod tests {
         assert_eq!(client.problems(), Vec::<String>::new());
         assert_eq!(clients_schema().problems(), Vec::<String>::new());
         let resource = resource_schema::schema();
-        // Every resource attribute and block but client_secret_in_state, plus client_id; no blocks of its own.
+        // Every resource attribute and block but client_secret_wo and initial_secret_id, plus client_id; no blocks
+        // of its own.
         assert_eq!(
             client.block.attributes.len(),
-            resource.block.attributes.len() + resource.block.blocks.len()
+            resource.block.attributes.len() + resource.block.blocks.len() - 1
         );
         assert!(client.block.blocks.is_empty());
         assert!(client.block.find_attribute(attr::CLIENT_SECRET).unwrap().sensitive);
-        assert_eq!(client.block.argument_names(), [attr::USER_POOL_ID, ds_attr::CLIENT_ID]);
+        assert!(client.block.attributes.iter().all(|a| !a.write_only));
+        assert_eq!(
+            client.block.argument_names(),
+            [attr::USER_POOL_ID, ds_attr::CLIENT_ID, attr::CLIENT_SECRET_IN_STATE]
+        );
     }
 
     #[tokio::test]
@@ -340,10 +365,7 @@ mod tests {
         );
         assert_eq!(get(&value, attr::ACCESS_TOKEN_VALIDITY).as_i64(), Some(30));
         assert_eq!(get(&value, attr::GENERATE_SECRET).as_bool(), Some(true));
-        assert_eq!(
-            get(&value, attr::CLIENT_SECRET).as_str(),
-            created.client_secret.as_deref()
-        );
+        assert_eq!(get(&value, attr::CLIENT_SECRET), &Value::Null, "kept out unless asked");
         // Units and rotation are reported even where they are Cognito's defaults.
         let units = state::block(&value, attr::TOKEN_VALIDITY_UNITS).expect("units reported");
         assert_eq!(get(units, attr::ACCESS_TOKEN).as_str(), Some("minutes"));
@@ -444,6 +466,60 @@ mod tests {
         assert_eq!(
             diagnostics.iter().next().unwrap().attribute,
             Some(AttributePath::attribute(attr::USER_POOL_ID))
+        );
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+    use crate::cognito::FakeSource;
+    use crate::cognito::api::{ClientSecretCalls, DescribeAfterRotation, FakeCognito};
+    use crate::cognito::user_pool_client::model::ClientSettings;
+
+    const POOL: &str = "us-east-1_secrets";
+
+    fn config(client_id: &str, in_state: Option<bool>) -> Value {
+        let mut object: BTreeMap<String, Value> = client_schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
+        object.insert(attr::USER_POOL_ID.into(), Value::string(POOL));
+        object.insert(ds_attr::CLIENT_ID.into(), Value::string(client_id));
+        object.insert(
+            attr::CLIENT_SECRET_IN_STATE.into(),
+            in_state.map_or(Value::Null, Value::Bool),
+        );
+        Value::Object(object)
+    }
+
+    #[tokio::test]
+    async fn the_secret_only_when_asked_and_confidentiality_from_the_listing() {
+        let fake = Arc::new(FakeCognito::new().with_user_pool(POOL));
+        let created = fake.insert_client(POOL, &ClientSettings::with_defaults("rotated"), true);
+        let source = UserPoolClientDataSource::new(Arc::new(FakeSource(fake.clone())));
+        let context = Context::default();
+        let read = |in_state| source.read(&context, config(&created.client_id, in_state));
+
+        let (asked, _) = read(Some(true)).await;
+        assert_eq!(
+            get(&asked, attr::CLIENT_SECRET).as_str(),
+            created.client_secret.as_deref()
+        );
+
+        // Rotated, and Describe reporting no secret: still confidential, as ListUserPoolClientSecrets says.
+        fake.add_secret(POOL, &created.client_id, None).await.unwrap();
+        fake.set_describe_after_rotation(DescribeAfterRotation::None);
+        let (rotated, diagnostics) = read(None).await;
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(get(&rotated, attr::GENERATE_SECRET).as_bool(), Some(true));
+        assert_eq!(get(&rotated, attr::CLIENT_SECRET), &Value::Null);
+        assert_eq!(
+            fake.requests_of(crate::cognito::api::Operation::LIST_CLIENT_SECRETS)
+                .len(),
+            1
         );
     }
 }

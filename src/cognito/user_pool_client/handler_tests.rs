@@ -8,8 +8,8 @@ use super::schema::{attr, schema};
 use super::state::get;
 use crate::cognito::FakeSource;
 use crate::cognito::api::{ApiError, ErrorKind, FakeCognito, Operation, Scope};
-use crate::tf::diagnostics::{Diagnostics, Severity};
-use crate::tf::msgpack;
+use crate::cognito::handler_test_support::{assert_consistent, plan_and_apply, refresh};
+use crate::tf::diagnostics::Severity;
 use crate::tf::resource::{ApplyRequest, Context, PlanRequest, ReadRequest, Resource};
 use crate::tf::value::{Type, Value};
 
@@ -43,70 +43,6 @@ fn config(pairs: &[(&str, Value)]) -> Value {
 
 fn strings(items: &[&str]) -> Value {
     Value::Set(items.iter().map(|s| Value::string(*s)).collect())
-}
-
-/// Plans and applies `config` over `prior` the way Terraform does, checking Terraform's consistency rules.
-async fn plan_and_apply(resource: &UserPoolClientResource, prior: &Value, config: &Value) -> (Value, Diagnostics) {
-    let ctx = Context::default();
-    let plan = resource
-        .plan(
-            &ctx,
-            PlanRequest {
-                prior: prior.clone(),
-                proposed: config.clone(),
-                config: config.clone(),
-                prior_private: vec![],
-            },
-        )
-        .await;
-    assert!(!plan.diagnostics.has_errors(), "{:?}", plan.diagnostics);
-    msgpack::encode(&plan.planned, schema().value_type()).expect("the plan conforms to the schema");
-    let applied = resource
-        .apply(
-            &ctx,
-            ApplyRequest {
-                prior: prior.clone(),
-                planned: plan.planned.clone(),
-                config: config.clone(),
-                planned_private: plan.planned_private,
-            },
-        )
-        .await;
-    if !applied.diagnostics.has_errors() {
-        assert_consistent(&plan.planned, &applied.new_state);
-    }
-    (applied.new_state, applied.diagnostics)
-}
-
-/// Terraform's "inconsistent result after apply" check: every known planned value comes back unchanged.
-fn assert_consistent(planned: &Value, applied: &Value) {
-    let (Value::Object(planned), Value::Object(applied)) = (planned, applied) else {
-        panic!("objects expected")
-    };
-    for (name, value) in planned {
-        if value.is_wholly_known() {
-            assert!(
-                value.semantically_equal(&applied[name]),
-                "{name}: planned {value:?}, applied {:?}",
-                applied[name]
-            );
-        } else {
-            assert!(applied[name].is_wholly_known(), "{name} still unknown after apply");
-        }
-    }
-}
-
-async fn refresh(resource: &UserPoolClientResource, state: &Value) -> (Value, Diagnostics) {
-    let response = resource
-        .read(
-            &Context::default(),
-            ReadRequest {
-                state: state.clone(),
-                private: vec![],
-            },
-        )
-        .await;
-    (response.new_state, response.diagnostics)
 }
 
 #[tokio::test]
@@ -281,4 +217,103 @@ async fn toggling_client_secret_in_state_writes_nothing_to_cognito() {
         fake.requests_of(Operation::UPDATE_CLIENT).is_empty(),
         "no write for a provider-side option"
     );
+}
+
+#[tokio::test]
+async fn a_rotated_client_stays_confidential_whatever_describe_reports() {
+    use crate::cognito::api::{ClientSecretCalls, DescribeAfterRotation};
+
+    let (resource, fake) = resource();
+    let config = config(&[(attr::GENERATE_SECRET, Value::Bool(true))]);
+    let (created, _) = plan_and_apply(&resource, &Value::Null, &config).await;
+    let client_id = get(&created, attr::ID).as_str().unwrap().to_string();
+    assert_eq!(
+        get(&created, attr::INITIAL_SECRET_ID).as_str(),
+        Some(fake.secret_ids(POOL, &client_id)[0].as_str())
+    );
+
+    fake.add_secret(POOL, &client_id, None).await.unwrap();
+    fake.set_describe_after_rotation(DescribeAfterRotation::None);
+    let (refreshed, diagnostics) = refresh(&resource, &created).await;
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(
+        get(&refreshed, attr::GENERATE_SECRET),
+        &Value::Bool(true),
+        "never planned for replacement"
+    );
+    assert_eq!(
+        get(&refreshed, attr::CLIENT_SECRET),
+        &Value::Null,
+        "Cognito reports none"
+    );
+    assert_eq!(
+        get(&refreshed, attr::INITIAL_SECRET_ID),
+        get(&created, attr::INITIAL_SECRET_ID)
+    );
+    // And the next plan changes nothing.
+    let (again, _) = plan_and_apply(&resource, &refreshed, &config).await;
+    assert_eq!(again, refreshed);
+    assert!(fake.requests_of(Operation::UPDATE_CLIENT).is_empty());
+}
+
+#[tokio::test]
+async fn a_custom_initial_secret_is_sent_once_and_never_kept() {
+    let (resource, fake) = resource();
+    let custom = "byo_initial_secret_0123456789";
+    let config = config(&[(attr::CLIENT_SECRET_WO, Value::string(custom))]);
+    assert!(!resource.validate(&config).has_errors());
+    let ctx = Context::default();
+    let plan = resource
+        .plan(
+            &ctx,
+            PlanRequest {
+                prior: Value::Null,
+                proposed: config.clone(),
+                config: config.clone(),
+                prior_private: vec![],
+            },
+        )
+        .await;
+    assert_eq!(get(&plan.planned, attr::GENERATE_SECRET), &Value::Bool(true));
+    assert_eq!(get(&plan.planned, attr::CLIENT_SECRET), &Value::Null);
+    let applied = resource
+        .apply(
+            &ctx,
+            ApplyRequest {
+                prior: Value::Null,
+                planned: plan.planned.clone(),
+                config: config.clone(),
+                planned_private: plan.planned_private.clone(),
+            },
+        )
+        .await;
+    assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+    assert_consistent(&plan.planned, &applied.new_state);
+    let client_id = get(&applied.new_state, attr::ID).as_str().unwrap().to_string();
+    assert!(fake.secret_is_active(POOL, &client_id, custom));
+    assert!(!format!("{:?}", applied.new_state).contains(custom));
+
+    // Describe reports the custom value; the state never takes it.
+    let read = resource
+        .read(
+            &ctx,
+            ReadRequest {
+                state: applied.new_state.clone(),
+                private: applied.private.clone(),
+            },
+        )
+        .await;
+    assert_eq!(get(&read.new_state, attr::CLIENT_SECRET), &Value::Null);
+    assert_eq!(get(&read.new_state, attr::GENERATE_SECRET), &Value::Bool(true));
+
+    // generate_secret = false contradicts a custom secret.
+    let contradiction = config_with_false_generate_secret(custom);
+    assert!(resource.validate(&contradiction).has_errors());
+}
+
+fn config_with_false_generate_secret(custom: &str) -> Value {
+    config(&[
+        (attr::CLIENT_SECRET_WO, Value::string(custom)),
+        (attr::GENERATE_SECRET, Value::Bool(false)),
+    ])
 }

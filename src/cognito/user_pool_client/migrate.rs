@@ -50,6 +50,16 @@ pub enum MoveError {
     InvalidState(String),
     #[error("the aws_cognito_user_pool_client state has no {0}")]
     MissingIdentity(&'static str),
+    #[error(
+        "the aws_cognito_user_pool_client state manages the client in the Region {state_region}, but its user pool \
+         {user_pool_id} is in {pool_region}; move it with a cognito provider configured for {state_region}, or import \
+         the client instead"
+    )]
+    RegionMismatch {
+        state_region: String,
+        user_pool_id: String,
+        pool_region: String,
+    },
 }
 
 /// The `cognito_user_pool_client` state for an `aws_cognito_user_pool_client` state.
@@ -77,16 +87,37 @@ pub fn state_from_aws(request: &MoveRequest) -> Result<Value, MoveError> {
         return Err(MoveError::InvalidState("the state is not an object".to_string()));
     };
     for name in [attr::ID, attr::USER_POOL_ID] {
-        if !attributes
-            .get(name)
-            .and_then(Value::as_str)
-            .is_some_and(|text| !text.is_empty())
-        {
+        if attributes.get(name).and_then(Value::as_str).is_none_or(str::is_empty) {
             return Err(MoveError::MissingIdentity(name));
         }
     }
+    check_region(&request.source_state_json, attributes.get(attr::USER_POOL_ID))?;
     normalise(&mut attributes);
     Ok(Value::Object(attributes))
+}
+
+/// hashicorp/aws v6 records the Region each resource is managed in (`region`), which this resource has no argument
+/// for: it belongs to the provider. A state whose Region is not its user pool's stops the move, naming both;
+/// otherwise the pool's Region is compared with the provider's at the refresh that follows (the API stack refuses a
+/// pool of another Region with an error naming both, instead of reporting the client gone).
+fn check_region(source_state_json: &[u8], user_pool_id: Option<&Value>) -> Result<(), MoveError> {
+    let state_region = serde_json::from_slice::<serde_json::Value>(source_state_json)
+        .ok()
+        .and_then(|state| {
+            state
+                .get("region")
+                .and_then(|region| region.as_str().map(str::to_string))
+        })
+        .filter(|region| !region.is_empty());
+    let user_pool_id = user_pool_id.and_then(Value::as_str).unwrap_or_default();
+    match (state_region, crate::cognito::user_pool_id::pool_region(user_pool_id)) {
+        (Some(state_region), Some(pool_region)) if state_region != pool_region => Err(MoveError::RegionMismatch {
+            state_region,
+            user_pool_id: user_pool_id.to_string(),
+            pool_region: pool_region.to_string(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Brings the AWS provider's forms to this resource's.
@@ -182,6 +213,24 @@ mod tests {
 
     fn aws(json: &str) -> MoveRequest {
         request(AWS_PROVIDER_ADDRESSES[0], AWS_TYPE_NAME, 0, json)
+    }
+
+    #[test]
+    fn a_state_region_other_than_the_pools_stops_the_move_naming_both() {
+        let elsewhere = AWS_STATE.replace(r#""region": "us-east-1""#, r#""region": "eu-west-1""#);
+        let error = state_from_aws(&aws(&elsewhere)).unwrap_err();
+        assert_eq!(
+            error,
+            MoveError::RegionMismatch {
+                state_region: "eu-west-1".to_string(),
+                user_pool_id: "us-east-1_AbCdEfGhI".to_string(),
+                pool_region: "us-east-1".to_string(),
+            }
+        );
+        assert!(!error.to_string().contains("s3cr3t"), "{error}");
+        // Before v6 there is no region in the state: nothing to compare.
+        let v5 = AWS_STATE.replace(r#""region": "us-east-1","#, "");
+        assert!(state_from_aws(&aws(&v5)).is_ok());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod model;
 pub mod plan;
 pub mod rules;
 pub mod schema;
+pub mod secrets;
 pub mod state;
 
 use std::sync::Arc;
@@ -22,13 +23,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::api::Cognito;
-use super::{ApiSource, api_diagnostics, unless_stopped};
-use crate::tf::diagnostics::{Diagnostic, Diagnostics};
+use super::{ApiSource, api_diagnostics, internal_error, required_string, unless_stopped};
+use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{
     ApplyRequest, Context, ImportedObject, MoveRequest, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
 };
 use crate::tf::schema::Schema;
 use crate::tf::value::Value;
+use model::InitialSecret;
 use schema::attr;
 use state::get;
 
@@ -49,29 +51,44 @@ impl UserPoolClientResource {
     /// means nothing changed remotely.
     async fn apply_change(&self, ctx: &Context, request: &ApplyRequest) -> Result<(Value, Diagnostics), Diagnostics> {
         let settings = state::settings_from_value(&request.planned)
-            .map_err(|problem| internal(format!("the planned value is incomplete: {problem}")))?;
+            .map_err(|problem| internal_error(format!("the planned value is incomplete: {problem}")))?;
         let api = self.api().await?;
         let user_pool_id = required_string(&request.planned, attr::USER_POOL_ID)?;
 
         if request.prior.is_null() {
-            let generate_secret = get(&request.planned, attr::GENERATE_SECRET).as_bool().unwrap_or(false);
+            let secret = secrets::initial_secret(&request.planned, &request.config);
+            let (confidential, custom) = (secret.is_confidential(), matches!(secret, InitialSecret::Custom(_)));
             // Create is not idempotent: it is not raced against StopProvider, so a client that Cognito created is
             // never lost from state.
             let created = api
                 .clients()
-                .create(&user_pool_id, &settings, generate_secret)
+                .create(&user_pool_id, &settings, secret)
                 .await
                 .map_err(|error| api_diagnostics(&error))?;
             tracing::info!(user_pool_id, client_id = %created.client.client_id, "created app client");
-            let warnings = created
+            let mut diagnostics: Diagnostics = created
                 .adopted
                 .map(|note| Diagnostic::warning("App client adopted after a lost answer", note).into())
                 .unwrap_or_default();
-            return Ok((state::state_from_remote(&created.client, &request.planned), warnings));
+            let created = created.client;
+            let new_state = secrets::finish_state(
+                state::state_from_remote(&created, &request.planned),
+                confidential,
+                custom,
+            );
+            let initial_secret_id = if confidential {
+                let (id, warnings) = secrets::initial_secret_id(ctx, &api, &created).await;
+                diagnostics.extend(warnings);
+                id
+            } else {
+                Value::Null
+            };
+            let new_state = secrets::with_attribute(new_state, attr::INITIAL_SECRET_ID, initial_secret_id);
+            return Ok((new_state, diagnostics));
         }
 
         let Value::Object(planned_attributes) = &request.planned else {
-            return Err(internal("the planned value is not an object"));
+            return Err(internal_error("the planned value is not an object"));
         };
         if !plan::configuration_differs(planned_attributes, &request.prior) {
             // Nothing to send: every write counts against Cognito's 5-per-second quota.
@@ -103,13 +120,24 @@ impl UserPoolClientResource {
             tracing::info!(user_pool_id, client_id, "updated app client");
             updated
         };
-        let mut new_state = state::state_from_remote(&remote, &request.planned);
-        keep_secret_if_not_reported(&mut new_state, &request.prior);
+        // Confidentiality never changes in place, and a secret the plan knew is what the new state must hold
+        // (Cognito's answer may leave it out after a rotation).
+        let confidential = get(&request.planned, attr::GENERATE_SECRET).as_bool().unwrap_or(false);
+        let custom = secrets::has_custom_secret(&request.planned_private);
+        let mut new_state = secrets::finish_state(
+            state::state_from_remote(&remote, &request.planned),
+            confidential,
+            custom,
+        );
+        let planned_secret = get(&request.planned, attr::CLIENT_SECRET);
+        if !planned_secret.is_unknown() {
+            new_state = secrets::with_attribute(new_state, attr::CLIENT_SECRET, planned_secret.clone());
+        }
         Ok((new_state, Diagnostics::new()))
     }
 
     /// Reads the client back: its state, or null with a warning when it was deleted outside Terraform.
-    async fn refresh(&self, ctx: &Context, state: &Value) -> Result<(Value, Diagnostics), Diagnostics> {
+    async fn refresh(&self, ctx: &Context, state: &Value, private: &[u8]) -> Result<(Value, Diagnostics), Diagnostics> {
         let (user_pool_id, client_id) = client_address(state)?;
         let api = self.api().await?;
         match unless_stopped(
@@ -120,8 +148,13 @@ impl UserPoolClientResource {
         .await?
         {
             Some(remote) => {
-                let mut new_state = state::state_from_remote(&remote, state);
-                keep_secret_if_not_reported(&mut new_state, state);
+                let prior_confidential = get(state, attr::GENERATE_SECRET).as_bool();
+                let confidential = secrets::is_confidential(ctx, &api, &remote, prior_confidential).await?;
+                let new_state = secrets::finish_state(
+                    state::state_from_remote(&remote, state),
+                    confidential,
+                    secrets::has_custom_secret(private),
+                );
                 Ok((new_state, Diagnostics::new()))
             }
             None => {
@@ -144,21 +177,6 @@ fn client_address(state: &Value) -> Result<(String, String), Diagnostics> {
         required_string(state, attr::USER_POOL_ID)?,
         required_string(state, attr::ID)?,
     ))
-}
-
-fn internal(detail: impl std::fmt::Display) -> Diagnostics {
-    Diagnostic::error(
-        "Provider internal error",
-        format!("{detail}. This is a bug in the provider; please report it."),
-    )
-    .into()
-}
-
-fn required_string(value: &Value, name: &str) -> Result<String, Diagnostics> {
-    get(value, name)
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| internal(format!("{name} is not a known string")))
 }
 
 /// Parses `POOL_ID/CLIENT_ID`.
@@ -189,16 +207,32 @@ impl Resource for UserPoolClientResource {
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
-        rules::validate(config)
+        let mut diagnostics = rules::validate(&secrets::config_for_plan(config));
+        diagnostics.extend(secrets::validate(config));
+        diagnostics
     }
 
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
+        let diagnostics = match &request.config {
+            Value::Object(_) => {
+                let user_pool_id = get(&request.config, attr::USER_POOL_ID);
+                super::plan_pool_region(
+                    self.apis.as_ref(),
+                    user_pool_id,
+                    AttributePath::attribute(attr::USER_POOL_ID),
+                )
+                .await
+            }
+            _ => Diagnostics::new(),
+        };
+        let planned_private = secrets::planned_private(&request.prior, &request.config, request.prior_private);
+        let planned = plan::plan(&request.prior, &secrets::config_for_plan(&request.config));
         PlanResponse {
-            planned: plan::plan(&request.prior, &request.config),
+            planned: secrets::adjust_plan(planned, secrets::has_custom_secret(&planned_private)),
             // The schema declares which changes replace the client; the framework answers with them.
             requires_replace: Vec::new(),
-            planned_private: request.prior_private,
-            diagnostics: Diagnostics::new(),
+            planned_private,
+            diagnostics,
         }
     }
 
@@ -236,7 +270,7 @@ impl Resource for UserPoolClientResource {
     }
 
     async fn read(&self, ctx: &Context, request: ReadRequest) -> StateResponse {
-        match self.refresh(ctx, &request.state).await {
+        match self.refresh(ctx, &request.state, &request.private).await {
             Ok((new_state, diagnostics)) => StateResponse {
                 new_state,
                 private: request.private,
@@ -260,10 +294,22 @@ impl Resource for UserPoolClientResource {
         )
         .await?
         {
-            Some(remote) => Ok(vec![ImportedObject {
-                state: state::state_from_remote(&remote, &Value::Null),
-                private: Vec::new(),
-            }]),
+            Some(remote) => {
+                let confidential = secrets::is_confidential(ctx, &api, &remote, None).await?;
+                let imported =
+                    secrets::finish_state(state::state_from_remote(&remote, &Value::Null), confidential, false);
+                // The only secret of a confidential client is the one it was created with; after a rotation that
+                // cannot be told, and the ID stays null.
+                let (initial_secret_id, _) = if confidential {
+                    secrets::initial_secret_id(ctx, &api, &remote).await
+                } else {
+                    (Value::Null, Diagnostics::new())
+                };
+                Ok(vec![ImportedObject {
+                    state: secrets::with_attribute(imported, attr::INITIAL_SECRET_ID, initial_secret_id),
+                    private: Vec::new(),
+                }])
+            }
             None => Err(Diagnostic::error(
                 "App client not found",
                 format!("There is no app client {client_id} in user pool {user_pool_id} (or no such pool)."),
@@ -276,19 +322,6 @@ impl Resource for UserPoolClientResource {
     fn move_from(&self, request: &MoveRequest) -> Result<Value, Diagnostics> {
         migrate::state_from_aws(request)
             .map_err(|error| Diagnostic::error("Cannot move the app client", error.to_string()).into())
-    }
-}
-
-/// Some Cognito answers leave the secret out; it does not change without a replacement, so keep the known one
-/// (unless the new state must not hold it: `client_secret_in_state = false`).
-fn keep_secret_if_not_reported(new_state: &mut Value, prior: &Value) {
-    if state::secret_in_state(new_state)
-        && let Value::Object(attributes) = new_state
-        && attributes.get(attr::CLIENT_SECRET).is_none_or(Value::is_null)
-        && let Some(secret @ Value::String(_)) = prior.attribute(attr::CLIENT_SECRET)
-    {
-        attributes.insert(attr::CLIENT_SECRET.to_string(), secret.clone());
-        attributes.insert(attr::GENERATE_SECRET.to_string(), Value::Bool(true));
     }
 }
 

@@ -190,6 +190,39 @@ impl ClientSettings {
     }
 }
 
+/// The secret CreateUserPoolClient gives a new client: none (a public client), one Cognito generates, or a custom
+/// one (`client_secret_wo`). Confidentiality is fixed at creation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum InitialSecret {
+    #[default]
+    None,
+    Generated,
+    Custom(crate::cognito::user_pool_client_secret::model::SecretValue),
+}
+
+impl InitialSecret {
+    pub fn is_confidential(&self) -> bool {
+        !matches!(self, InitialSecret::None)
+    }
+}
+
+/// `generate_secret`: true for a generated secret, false for none.
+impl From<bool> for InitialSecret {
+    fn from(generate_secret: bool) -> InitialSecret {
+        if generate_secret {
+            InitialSecret::Generated
+        } else {
+            InitialSecret::None
+        }
+    }
+}
+
+impl From<&InitialSecret> for InitialSecret {
+    fn from(secret: &InitialSecret) -> InitialSecret {
+        secret.clone()
+    }
+}
+
 /// A client as Cognito reports it, defaults filled in.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RemoteClient {
@@ -215,9 +248,10 @@ impl fmt::Debug for RemoteClient {
     }
 }
 
-/// Cognito's documented defaults (cognito-client-facts §6): what a member left out of Create or Update becomes,
-/// and what a response that leaves it out means. Durations are expressed in whatever unit applies. The schema
-/// declares each argument's default from these, and the API mapping fills absent response members with them.
+/// Cognito's documented defaults (docs/dev/cognito-app-clients.md#defaults): what a member left out of Create or
+/// Update becomes, and what a response that leaves it out means. Durations are expressed in whatever unit applies.
+/// The schema declares each argument's default from these, and the API mapping fills absent response members with
+/// them.
 pub mod defaults {
     use super::{TimeUnit, TokenValidityUnits};
     use std::collections::BTreeSet;

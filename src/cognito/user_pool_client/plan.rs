@@ -30,22 +30,24 @@ pub fn plan(prior: &Value, config: &Value) -> Value {
         };
         planned.insert(name.to_string(), value);
     }
-    planned.insert(
-        attr::CLIENT_SECRET.to_string(),
-        plan_secret(&planned, get(prior, attr::CLIENT_SECRET)),
-    );
+    planned.insert(attr::CLIENT_SECRET.to_string(), plan_secret(&planned, prior));
     Value::Object(planned)
 }
 
 /// The secret as `client_secret_in_state` asks: null when false or without a secret, the prior one when true,
 /// and unknown (read back at apply) when the prior state did not hold it (or there is none yet) but a secret
 /// exists or may.
-fn plan_secret(planned: &BTreeMap<String, Value>, prior_secret: &Value) -> Value {
+///
+/// A prior state that kept the secret keeps what it holds, null included: after a rotation Cognito may report no
+/// secret at all, and that must not plan a change on every run.
+fn plan_secret(planned: &BTreeMap<String, Value>, prior: &Value) -> Value {
     let in_state = planned.get(attr::CLIENT_SECRET_IN_STATE).unwrap_or(&Value::Null);
     let has_secret = planned.get(attr::GENERATE_SECRET).unwrap_or(&Value::Null);
+    let prior_secret = get(prior, attr::CLIENT_SECRET);
+    let kept_before = !prior.is_null() && super::state::secret_in_state(prior);
     match (in_state, has_secret) {
         (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Null,
-        (Value::Bool(true), Value::Bool(true)) if !prior_secret.is_null() => prior_secret.clone(),
+        (Value::Bool(true), Value::Bool(true)) if !prior_secret.is_null() || kept_before => prior_secret.clone(),
         _ => Value::unknown(),
     }
 }

@@ -21,6 +21,8 @@ pub mod attr {
     pub const GENERATE_SECRET: &str = "generate_secret";
     pub const CLIENT_SECRET: &str = "client_secret";
     pub const CLIENT_SECRET_IN_STATE: &str = "client_secret_in_state";
+    pub const CLIENT_SECRET_WO: &str = "client_secret_wo";
+    pub const INITIAL_SECRET_ID: &str = "initial_secret_id";
     pub const ACCESS_TOKEN_VALIDITY: &str = "access_token_validity";
     pub const ID_TOKEN_VALIDITY: &str = "id_token_validity";
     pub const REFRESH_TOKEN_VALIDITY: &str = "refresh_token_validity";
@@ -216,11 +218,32 @@ fn build() -> Schema {
         Attribute::computed(
             CLIENT_SECRET,
             Type::String,
-            "The client secret, when `generate_secret` is `true` and `client_secret_in_state` is `true`; null \
-             otherwise.",
+            "The client secret as Cognito reports it, when `generate_secret` is `true` and \
+             `client_secret_in_state` is `true`; null otherwise, and for a custom secret (`client_secret_wo`). Once \
+             secrets are added with `cognito_user_pool_client_secret`, Cognito may report the newest one or none.",
         )
         .sensitive(),
     )
+    .attribute(
+        Attribute::optional(
+            CLIENT_SECRET_WO,
+            Type::String,
+            "A custom secret for a confidential client, instead of one Cognito generates: 24–64 characters of \
+             letters, digits, `_` and `+`. Write-only (Terraform 1.11 or later): sent to Cognito when the client is \
+             created and never stored in the plan or the state, so `client_secret` stays null. Implies \
+             `generate_secret = true` (which may be left out or set, never `false`). Later changes are not sent: \
+             add secrets with `cognito_user_pool_client_secret` instead.",
+        )
+        .write_only(),
+    )
+    .attribute(Attribute::computed(
+        INITIAL_SECRET_ID,
+        Type::String,
+        "The ID of the secret the client was created with (null for a public client, and for a client imported \
+         after its secrets were rotated). It stays the same after that secret is deleted: pass it to \
+         `retire_secret_id` of the first `cognito_user_pool_client_secret` so that a rotation never meets \
+         Cognito's limit of two secrets.",
+    ))
     .attribute(Attribute::optional_computed(
         CLIENT_SECRET_IN_STATE,
         Type::Bool,
@@ -378,8 +401,10 @@ mod tests {
                 AttributePath::attribute(attr::GENERATE_SECRET)
             ]
         );
-        assert_eq!(schema.block.attributes.len(), 25);
+        assert_eq!(schema.block.attributes.len(), 27);
         assert_eq!(schema.block.blocks.len(), 3);
         assert!(schema.block.find_attribute(attr::CLIENT_SECRET).unwrap().sensitive);
+        let custom = schema.block.find_attribute(attr::CLIENT_SECRET_WO).unwrap();
+        assert!(custom.write_only && custom.sensitive);
     }
 }

@@ -183,6 +183,8 @@ pub fn state_from_remote(remote: &RemoteClient, prior: &Value) -> Value {
     for member in MEMBERS {
         put(member.name, (member.write)(settings));
     }
+    put(attr::INITIAL_SECRET_ID, get(prior, attr::INITIAL_SECRET_ID).clone());
+    put(attr::CLIENT_SECRET_WO, Value::Null);
     put(attr::CREATION_DATE, optional_string(&remote.creation_date));
     put(attr::LAST_MODIFIED_DATE, optional_string(&remote.last_modified_date));
 
@@ -408,7 +410,13 @@ mod tests {
     #[test]
     fn every_argument_kept_in_the_settings_has_a_member_line() {
         use crate::tf::schema::Presence;
-        let not_settings = [attr::USER_POOL_ID, attr::GENERATE_SECRET, attr::CLIENT_SECRET_IN_STATE];
+        // The custom secret is sent once, at create, and never kept (see the secrets module).
+        let not_settings = [
+            attr::USER_POOL_ID,
+            attr::GENERATE_SECRET,
+            attr::CLIENT_SECRET_IN_STATE,
+            attr::CLIENT_SECRET_WO,
+        ];
         let arguments: Vec<&str> = schema()
             .block
             .attributes

@@ -6,6 +6,8 @@
 //!   failure never loses an object from state.
 //! - State stored under the current schema version is read by the framework; older versions go to
 //!   [`Resource::upgrade_from`], newer ones are refused.
+//! - Write-only attributes are null in every planned, new, refreshed and imported value, whatever the resource
+//!   answered: Terraform refuses anything else, and their values must never reach a plan or a state.
 
 use super::encoded::Encoded;
 use super::framework::Framework;
@@ -13,7 +15,8 @@ use super::outcome::{Outcome, guarded};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::json;
 use crate::tf::resource::{ApplyRequest, MoveRequest, PlanRequest, ReadRequest, Resource, StateResponse};
-use crate::tf::value::{Type, Value};
+use crate::tf::schema::Schema;
+use crate::tf::value::Value;
 
 /// A state as Terraform stores it: the object and the provider's private bytes beside it.
 #[derive(Clone, Default)]
@@ -60,8 +63,8 @@ pub struct Imported {
     pub private: Vec<u8>,
 }
 
-/// A read's or apply's answer, encoded; a state that cannot be encoded is no answer.
-fn stored(response: StateResponse, ty: &Type, what: &str) -> Outcome<Stored> {
+/// A read's or apply's answer, encoded without write-only values; a state that cannot be encoded is no answer.
+fn stored(response: StateResponse, schema: &Schema, what: &str) -> Outcome<Stored> {
     let StateResponse {
         new_state,
         private,
@@ -69,7 +72,7 @@ fn stored(response: StateResponse, ty: &Type, what: &str) -> Outcome<Stored> {
     } = response;
     Outcome::new(new_state, diagnostics).and_then(|new_state| {
         Ok(Stored {
-            state: Encoded::encode(&new_state, ty, what)?,
+            state: Encoded::encode(&schema.block.without_write_only(new_state), schema.value_type(), what)?,
             private,
         })
     })
@@ -133,13 +136,13 @@ impl Framework {
         let fallback = current.clone();
         guarded("ReadResource", async {
             let resource = self.resource(type_name)?;
-            let ty = resource.schema().value_type();
-            let state = current.state.decode(ty, "current state")?;
+            let schema = resource.schema();
+            let state = current.state.decode(schema.value_type(), "current state")?;
             let request = ReadRequest {
                 state,
                 private: current.private,
             };
-            Ok(stored(resource.read(&ctx, request).await, ty, "refreshed state"))
+            Ok(stored(resource.read(&ctx, request).await, schema, "refreshed state"))
         })
         .await
         .or(fallback)
@@ -151,7 +154,8 @@ impl Framework {
         let ctx = self.context();
         guarded("PlanResourceChange", async {
             let resource = self.resource(type_name)?;
-            let ty = resource.schema().value_type();
+            let schema = resource.schema();
+            let ty = schema.value_type();
             let proposed = change.proposed.decode(ty, "proposed new state")?;
             if proposed.is_null() {
                 return Ok(Outcome::ok(Planned {
@@ -174,7 +178,7 @@ impl Framework {
                 .unless_errors()
                 .and_then(|planned| {
                     Ok(Planned {
-                        state: Encoded::encode(&planned, ty, "planned state")?,
+                        state: Encoded::encode(&schema.block.without_write_only(planned), ty, "planned state")?,
                         requires_replace,
                         private: response.planned_private,
                     })
@@ -193,7 +197,8 @@ impl Framework {
         };
         guarded("ApplyResourceChange", async {
             let resource = self.resource(type_name)?;
-            let ty = resource.schema().value_type();
+            let schema = resource.schema();
+            let ty = schema.value_type();
             let prior = change.prior.decode(ty, "prior state")?;
             let planned = change.planned.decode(ty, "planned state")?;
             if planned.is_null() {
@@ -203,7 +208,7 @@ impl Framework {
                     private: change.planned_private,
                     diagnostics,
                 };
-                return Ok(stored(remaining, ty, "state after delete"));
+                return Ok(stored(remaining, schema, "state after delete"));
             }
             let request = ApplyRequest {
                 prior,
@@ -211,7 +216,7 @@ impl Framework {
                 config: change.config.decode(ty, "configuration")?,
                 planned_private: change.planned_private,
             };
-            Ok(stored(resource.apply(&ctx, request).await, ty, "new state"))
+            Ok(stored(resource.apply(&ctx, request).await, schema, "new state"))
         })
         .await
         .or(fallback)
@@ -222,7 +227,7 @@ impl Framework {
         let ctx = self.context();
         guarded("ImportResourceState", async {
             let resource = self.resource(type_name)?;
-            let ty = resource.schema().value_type();
+            let schema = resource.schema();
             let imported = resource
                 .import(&ctx, id)
                 .await?
@@ -230,7 +235,11 @@ impl Framework {
                 .map(|object| {
                     Ok(Imported {
                         type_name: type_name.to_string(),
-                        state: Encoded::encode(&object.state, ty, "imported state")?,
+                        state: Encoded::encode(
+                            &schema.block.without_write_only(object.state),
+                            schema.value_type(),
+                            "imported state",
+                        )?,
                         private: object.private,
                     })
                 })

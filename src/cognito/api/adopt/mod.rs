@@ -36,7 +36,7 @@ pub use registry::Registry;
 
 use super::{ApiError, Budget, Effect, ErrorKind, UserPoolClients};
 use crate::cognito::api::user_pool_client::mapping::as_cognito_reports;
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient};
 
 /// How often one create is sent at most by default, when each earlier request was found not to have made a client.
 pub const DEFAULT_MAX_CREATE_REQUESTS: u32 = 3;
@@ -239,7 +239,7 @@ impl Adopter {
         clients: &UserPoolClients,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: &InitialSecret,
     ) -> Result<Created, ApiError> {
         let budget = clients.budget();
         let in_flight = self.enter(user_pool_id, &settings.name);
@@ -249,9 +249,7 @@ impl Adopter {
         let mut requests = 0;
         loop {
             requests += 1;
-            let attempt = clients
-                .create_attempt(&budget, user_pool_id, settings, generate_secret)
-                .await;
+            let attempt = clients.create_attempt(&budget, user_pool_id, settings, secret).await;
             let error = match attempt.result {
                 Ok(client) => {
                     self.clock
@@ -271,7 +269,7 @@ impl Adopter {
             let request = Request {
                 user_pool_id,
                 settings,
-                generate_secret,
+                confidential: secret.is_confidential(),
                 sent: attempt.sent,
                 answered: attempt.answered,
                 error: &error,
@@ -383,7 +381,7 @@ impl Adopter {
                 .clock
                 .outside_window(request.sent, request.answered, client.creation_date.as_deref()),
             claimed_elsewhere: claimed.contains(&client.client_id),
-            secret_differs: client.client_secret.is_some() != request.generate_secret,
+            secret_differs: client.client_secret.is_some() != request.confidential,
             configuration_differs: client.settings != as_cognito_reports(request.settings),
         }
     }
@@ -402,7 +400,8 @@ impl Adopter {
 struct Request<'a> {
     user_pool_id: &'a str,
     settings: &'a ClientSettings,
-    generate_secret: bool,
+    /// Whether the create asked for a secret (generated or custom).
+    confidential: bool,
     sent: SystemTime,
     answered: SystemTime,
     error: &'a ApiError,

@@ -8,6 +8,12 @@
 //! no ExplicitAuthFlows becomes the default trio), and listings come in pages. Every call is logged with the configuration it carried, and
 //! errors can be queued per operation, either instead of the call or after it took effect (a lost response).
 //!
+//! Client secrets follow Cognito's documented rules: a confidential client starts with one secret (generated, or
+//! the custom one it was created with), AddUserPoolClientSecret adds a generated or custom one up to two
+//! (LimitExceededException beyond), a generated value is returned only by the Add that made it, the last secret
+//! cannot be deleted. What Describe reports as ClientSecret once a secret was added is not documented; the fake
+//! reports the newest secret or none, as [`DescribeAfterRotation`] says.
+//!
 //! Input validation is not emulated: that is plan-time validation's job, tested on its own.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -17,8 +23,13 @@ use async_trait::async_trait;
 use aws_smithy_types::DateTime;
 
 use super::user_pool_client::mapping::as_cognito_reports;
-use super::{ApiError, ClientPage, ClientSummary, Operation, Scope, UserPoolClientCalls, format_timestamp};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use super::{
+    ApiError, ClientPage, ClientSecretCalls, ClientSummary, Deleted, Operation, Scope, SecretPage, UserPoolClientCalls,
+    format_timestamp,
+};
+use crate::cognito::managed_login_branding::model::StyleRequest;
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient};
+use crate::cognito::user_pool_client_secret::model::{AddedSecret, SecretDescriptor, SecretValue};
 
 /// Cognito's default quota of app clients per user pool.
 const DEFAULT_CLIENT_QUOTA: usize = 1_000;
@@ -41,6 +52,36 @@ pub struct RecordedRequest {
     pub settings: Option<ClientSettings>,
     /// Create's GenerateSecret.
     pub generate_secret: Option<bool>,
+    /// The members a managed-login-branding Create or Update carried.
+    pub style: Option<StyleRequest>,
+    /// Whether Create or AddUserPoolClientSecret carried a custom secret (its value is never recorded).
+    pub custom_secret: bool,
+    /// The secret a DeleteUserPoolClientSecret named.
+    pub secret_id: Option<String>,
+}
+
+/// What DescribeUserPoolClient (and Create/Update) report as ClientSecret once a secret was added to a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DescribeAfterRotation {
+    /// The newest active secret.
+    #[default]
+    Newest,
+    /// No ClientSecret at all.
+    None,
+}
+
+/// One active secret of a client.
+#[derive(Clone)]
+struct FakeSecret {
+    descriptor: SecretDescriptor,
+    value: String,
+}
+
+/// A client's secrets, oldest first, and whether one was ever added.
+#[derive(Clone, Default)]
+struct FakeSecrets {
+    active: Vec<FakeSecret>,
+    rotated: bool,
 }
 
 struct QueuedError {
@@ -58,9 +99,40 @@ struct State {
     clock: i64,
     client_quota: usize,
     page_size: usize,
+    /// Managed login branding styles, in creation order.
+    styles: Vec<branding::StoredStyle>,
+    /// Per (pool, client): the client's secrets. Public clients have none.
+    secrets: BTreeMap<(String, String), FakeSecrets>,
+    describe_after_rotation: DescribeAfterRotation,
 }
 
 impl State {
+    /// A new secret of `client_id`: its ID `<client-id>--<epoch milliseconds>` and creation date.
+    fn new_secret(&mut self, client_id: &str, value: String) -> FakeSecret {
+        self.clock += 1;
+        FakeSecret {
+            descriptor: SecretDescriptor {
+                secret_id: format!("{client_id}--{}", self.clock * 1000),
+                created: u64::try_from(self.clock)
+                    .ok()
+                    .map(|secs| std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs)),
+            },
+            value,
+        }
+    }
+
+    /// The client as Cognito reports it: its ClientSecret is the one secret, or after a rotation the newest or none.
+    fn reported(&self, client: &RemoteClient) -> RemoteClient {
+        let mut reported = client.clone();
+        let key = (client.user_pool_id.clone(), client.client_id.clone());
+        reported.client_secret = match self.secrets.get(&key) {
+            None => None,
+            Some(secrets) if secrets.rotated && self.describe_after_rotation == DescribeAfterRotation::None => None,
+            Some(secrets) => secrets.active.last().map(|secret| secret.value.clone()),
+        };
+        reported
+    }
+
     fn tick(&mut self) -> Option<String> {
         self.clock += 1;
         format_timestamp(&DateTime::from_secs(self.clock))
@@ -116,6 +188,9 @@ impl FakeCognito {
                 clock: CLOCK_START,
                 client_quota: DEFAULT_CLIENT_QUOTA,
                 page_size: DEFAULT_PAGE_SIZE,
+                styles: Vec::new(),
+                secrets: BTreeMap::new(),
+                describe_after_rotation: DescribeAfterRotation::default(),
             }),
             interjections: Mutex::new(HashMap::new()),
         }
@@ -146,6 +221,30 @@ impl FakeCognito {
         self.state().client_quota = quota;
     }
 
+    /// What Describe reports as ClientSecret once a secret was added to a client.
+    pub fn set_describe_after_rotation(&self, mode: DescribeAfterRotation) {
+        self.state().describe_after_rotation = mode;
+    }
+
+    /// The IDs of a client's active secrets, oldest first, without logging a request.
+    pub fn secret_ids(&self, user_pool_id: &str, client_id: &str) -> Vec<String> {
+        let key = (user_pool_id.to_string(), client_id.to_string());
+        self.state()
+            .secrets
+            .get(&key)
+            .map(|secrets| secrets.active.iter().map(|s| s.descriptor.secret_id.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether `value` is an active secret of the client: what an application holding it would find out.
+    pub fn secret_is_active(&self, user_pool_id: &str, client_id: &str, value: &str) -> bool {
+        let key = (user_pool_id.to_string(), client_id.to_string());
+        self.state()
+            .secrets
+            .get(&key)
+            .is_some_and(|secrets| secrets.active.iter().any(|secret| secret.value == value))
+    }
+
     /// How many clients one page of ListUserPoolClients holds (at least 1).
     pub fn set_page_size(&self, page_size: usize) {
         self.state().page_size = page_size.max(1);
@@ -154,7 +253,7 @@ impl FakeCognito {
     /// Creates a client directly (not logged as a request), e.g. one to import. Adds the pool if needed.
     pub fn insert_client(&self, user_pool_id: &str, settings: &ClientSettings, generate_secret: bool) -> RemoteClient {
         let mut state = self.state();
-        let client = new_client(&mut state, user_pool_id, settings, generate_secret);
+        let client = new_client(&mut state, user_pool_id, settings, &generate_secret.into());
         state
             .pools
             .entry(user_pool_id.to_string())
@@ -165,9 +264,9 @@ impl FakeCognito {
 
     /// A client as Describe would report it, without logging a request.
     pub fn client(&self, user_pool_id: &str, client_id: &str) -> Option<RemoteClient> {
-        self.state()
-            .client_mut(user_pool_id, client_id)
-            .map(|client| client.clone())
+        let mut state = self.state();
+        let client = state.client_mut(user_pool_id, client_id)?.clone();
+        Some(state.reported(&client))
     }
 
     /// A pool's clients in creation order.
@@ -305,12 +404,34 @@ impl FakeCognito {
     }
 }
 
-fn new_client(state: &mut State, user_pool_id: &str, settings: &ClientSettings, generate_secret: bool) -> RemoteClient {
+/// A new client, with its initial secret recorded.
+fn new_client(
+    state: &mut State,
+    user_pool_id: &str,
+    settings: &ClientSettings,
+    secret: &InitialSecret,
+) -> RemoteClient {
     let created = state.tick();
+    let client_id = state.random_text(CLIENT_ID_LENGTH);
+    let client_secret = match secret {
+        InitialSecret::None => None,
+        InitialSecret::Generated => Some(state.random_text(CLIENT_SECRET_LENGTH)),
+        InitialSecret::Custom(value) => Some(value.expose().to_string()),
+    };
+    if let Some(value) = &client_secret {
+        let initial = state.new_secret(&client_id, value.clone());
+        state.secrets.insert(
+            (user_pool_id.to_string(), client_id.clone()),
+            FakeSecrets {
+                active: vec![initial],
+                rotated: false,
+            },
+        );
+    }
     RemoteClient {
         user_pool_id: user_pool_id.to_string(),
-        client_id: state.random_text(CLIENT_ID_LENGTH),
-        client_secret: generate_secret.then(|| state.random_text(CLIENT_SECRET_LENGTH)),
+        client_id,
+        client_secret,
         settings: as_cognito_reports(settings),
         creation_date: created.clone(),
         last_modified_date: created,
@@ -324,6 +445,9 @@ fn request(operation: Operation, user_pool_id: &str, client_id: Option<&str>) ->
         client_id: client_id.map(str::to_string),
         settings: None,
         generate_secret: None,
+        style: None,
+        custom_secret: false,
+        secret_id: None,
     }
 }
 
@@ -332,7 +456,10 @@ impl UserPoolClientCalls for FakeCognito {
     async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError> {
         self.call(
             request(Operation::DESCRIBE_CLIENT, user_pool_id, Some(client_id)),
-            |state| Ok(state.client_mut(user_pool_id, client_id).map(|client| client.clone())),
+            |state| {
+                let client = state.client_mut(user_pool_id, client_id).map(|client| client.clone());
+                Ok(client.map(|client| state.reported(&client)))
+            },
         )
     }
 
@@ -340,12 +467,13 @@ impl UserPoolClientCalls for FakeCognito {
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: &InitialSecret,
     ) -> Result<RemoteClient, ApiError> {
         let operation = Operation::CREATE_CLIENT;
         let recorded = RecordedRequest {
             settings: Some(settings.clone()),
-            generate_secret: Some(generate_secret),
+            generate_secret: Some(*secret == InitialSecret::Generated),
+            custom_secret: matches!(secret, InitialSecret::Custom(_)),
             ..request(operation, user_pool_id, None)
         };
         self.call(recorded, |state| {
@@ -363,7 +491,7 @@ impl UserPoolClientCalls for FakeCognito {
                 }
                 Some(_) => {}
             }
-            let client = new_client(state, user_pool_id, settings, generate_secret);
+            let client = new_client(state, user_pool_id, settings, secret);
             state
                 .pools
                 .entry(user_pool_id.to_string())
@@ -400,7 +528,8 @@ impl UserPoolClientCalls for FakeCognito {
             // A full replace: nothing of the previous configuration survives.
             client.settings = as_cognito_reports(settings);
             client.last_modified_date = modified;
-            Ok(client.clone())
+            let client = client.clone();
+            Ok(state.reported(&client))
         })
     }
 
@@ -411,6 +540,7 @@ impl UserPoolClientCalls for FakeCognito {
                 if let Some(clients) = state.pools.get_mut(user_pool_id) {
                     clients.retain(|client| client.client_id != client_id);
                 }
+                state.secrets.remove(&(user_pool_id.to_string(), client_id.to_string()));
                 Ok(())
             },
         )
@@ -447,5 +577,115 @@ impl UserPoolClientCalls for FakeCognito {
     }
 }
 
+mod branding;
+
 #[cfg(test)]
 mod tests;
+
+fn client_not_found(operation: Operation, scope: Scope, client_id: &str) -> ApiError {
+    not_found(operation, scope, &format!("Client {client_id} does not exist."))
+}
+
+#[async_trait]
+impl ClientSecretCalls for FakeCognito {
+    async fn add_secret(
+        &self,
+        user_pool_id: &str,
+        client_id: &str,
+        custom: Option<&SecretValue>,
+    ) -> Result<AddedSecret, ApiError> {
+        let operation = Operation::ADD_CLIENT_SECRET;
+        let recorded = RecordedRequest {
+            custom_secret: custom.is_some(),
+            ..request(operation, user_pool_id, Some(client_id))
+        };
+        self.call(recorded, |state| {
+            let scope = Scope::client(user_pool_id, client_id);
+            if state.client_mut(user_pool_id, client_id).is_none() {
+                return Err(client_not_found(operation, scope, client_id));
+            }
+            let key = (user_pool_id.to_string(), client_id.to_string());
+            let held = state.secrets.get(&key).map_or(0, |secrets| secrets.active.len());
+            if held == 0 {
+                return Err(ApiError::from_service(
+                    operation,
+                    scope,
+                    "InvalidParameterException",
+                    format!("Client {client_id} is not a confidential client."),
+                    400,
+                ));
+            }
+            if held >= 2 {
+                return Err(ApiError::from_service(
+                    operation,
+                    scope,
+                    "LimitExceededException",
+                    format!("Client {client_id} already has 2 client secrets."),
+                    400,
+                ));
+            }
+            let value = match custom {
+                Some(custom) => custom.expose().to_string(),
+                None => state.random_text(CLIENT_SECRET_LENGTH),
+            };
+            let secret = state.new_secret(client_id, value);
+            let secrets = state.secrets.entry(key).or_default();
+            secrets.active.push(secret.clone());
+            secrets.rotated = true;
+            Ok(AddedSecret {
+                descriptor: secret.descriptor,
+                value: custom.is_none().then(|| SecretValue::new(secret.value)),
+            })
+        })
+    }
+
+    async fn list_secrets_page(
+        &self,
+        user_pool_id: &str,
+        client_id: &str,
+        _next_token: Option<&str>,
+    ) -> Result<Option<SecretPage>, ApiError> {
+        self.call(
+            request(Operation::LIST_CLIENT_SECRETS, user_pool_id, Some(client_id)),
+            |state| {
+                if state.client_mut(user_pool_id, client_id).is_none() {
+                    return Ok(None);
+                }
+                let key = (user_pool_id.to_string(), client_id.to_string());
+                let secrets = state.secrets.get(&key).map(|s| s.active.clone()).unwrap_or_default();
+                Ok(Some(SecretPage {
+                    secrets: secrets.into_iter().map(|secret| secret.descriptor).collect(),
+                    next_token: None,
+                }))
+            },
+        )
+    }
+
+    async fn delete_secret(&self, user_pool_id: &str, client_id: &str, secret_id: &str) -> Result<Deleted, ApiError> {
+        let operation = Operation::DELETE_CLIENT_SECRET;
+        let recorded = RecordedRequest {
+            secret_id: Some(secret_id.to_string()),
+            ..request(operation, user_pool_id, Some(client_id))
+        };
+        self.call(recorded, |state| {
+            let key = (user_pool_id.to_string(), client_id.to_string());
+            let Some(secrets) = state.secrets.get_mut(&key) else {
+                return Ok(Deleted::AlreadyGone);
+            };
+            let Some(index) = secrets.active.iter().position(|s| s.descriptor.secret_id == secret_id) else {
+                return Ok(Deleted::AlreadyGone);
+            };
+            if secrets.active.len() == 1 {
+                return Err(ApiError::from_service(
+                    operation,
+                    Scope::secret(user_pool_id, client_id, secret_id),
+                    "InvalidParameterException",
+                    "The last remaining client secret cannot be deleted.",
+                    400,
+                ));
+            }
+            secrets.active.remove(index);
+            Ok(Deleted::Deleted)
+        })
+    }
+}

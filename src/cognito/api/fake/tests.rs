@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use super::*;
 use crate::cognito::api::{ErrorKind, Stack, TestClients};
-use crate::cognito::user_pool_client::model::TimeUnit;
+use crate::cognito::user_pool_client::model::{InitialSecret, TimeUnit};
 
 const POOL: &str = "us-east-1_pool";
 
@@ -18,8 +18,14 @@ fn settings(name: &str) -> ClientSettings {
 #[tokio::test]
 async fn create_generates_ids_and_secrets_and_describe_reports_the_client() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    let public = fake.create(POOL, &settings("public"), false).await.unwrap();
-    let confidential = fake.create(POOL, &settings("confidential"), true).await.unwrap();
+    let public = fake
+        .create(POOL, &settings("public"), &InitialSecret::None)
+        .await
+        .unwrap();
+    let confidential = fake
+        .create(POOL, &settings("confidential"), &InitialSecret::Generated)
+        .await
+        .unwrap();
 
     assert_eq!(public.client_id.len(), 26);
     assert!(
@@ -48,7 +54,7 @@ async fn update_replaces_the_whole_configuration() {
     rich.allowed_oauth_flows_user_pool_client = true;
     rich.access_token_validity = 30;
     rich.token_validity_units.access_token = TimeUnit::Minutes;
-    let created = fake.create(POOL, &rich, true).await.unwrap();
+    let created = fake.create(POOL, &rich, &InitialSecret::Generated).await.unwrap();
 
     let plain = settings("plain");
     let updated = fake.update(POOL, &created.client_id, &plain).await.unwrap();
@@ -72,7 +78,7 @@ async fn the_client_reports_what_cognito_reports() {
     requested.refresh_token_validity = 0;
     requested.token_validity_units.refresh_token = TimeUnit::Hours;
     requested.explicit_auth_flows.clear();
-    let created = fake.create(POOL, &requested, false).await.unwrap();
+    let created = fake.create(POOL, &requested, &InitialSecret::None).await.unwrap();
     assert_eq!(
         created.settings.refresh_token_validity, 720,
         "0 means 30 days, here in hours"
@@ -98,7 +104,10 @@ async fn unknown_pools_and_clients_are_not_found() {
     assert_eq!(update.kind, ErrorKind::NotFound);
     assert_eq!(update.code.as_deref(), Some("ResourceNotFoundException"));
     assert_eq!(update.scope.client_id(), Some("nope"));
-    let create = fake.create("us-east-1_other", &settings("x"), false).await.unwrap_err();
+    let create = fake
+        .create("us-east-1_other", &settings("x"), &InitialSecret::None)
+        .await
+        .unwrap_err();
     assert_eq!(create.kind, ErrorKind::NotFound);
     assert_eq!(create.message, "User pool us-east-1_other does not exist.");
     assert_eq!(
@@ -110,9 +119,18 @@ async fn unknown_pools_and_clients_are_not_found() {
 #[tokio::test]
 async fn delete_removes_and_list_reports_in_creation_order() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    let first = fake.create(POOL, &settings("first"), false).await.unwrap();
-    let second = fake.create(POOL, &settings("second"), false).await.unwrap();
-    let third = fake.create(POOL, &settings("first"), false).await.unwrap();
+    let first = fake
+        .create(POOL, &settings("first"), &InitialSecret::None)
+        .await
+        .unwrap();
+    let second = fake
+        .create(POOL, &settings("second"), &InitialSecret::None)
+        .await
+        .unwrap();
+    let third = fake
+        .create(POOL, &settings("first"), &InitialSecret::None)
+        .await
+        .unwrap();
     let names: Vec<_> = list(&fake, POOL)
         .await
         .unwrap()
@@ -143,8 +161,11 @@ async fn delete_removes_and_list_reports_in_creation_order() {
 async fn create_respects_the_client_quota() {
     let fake = FakeCognito::new().with_user_pool(POOL);
     fake.set_client_quota(1);
-    fake.create(POOL, &settings("one"), false).await.unwrap();
-    let error = fake.create(POOL, &settings("two"), false).await.unwrap_err();
+    fake.create(POOL, &settings("one"), &InitialSecret::None).await.unwrap();
+    let error = fake
+        .create(POOL, &settings("two"), &InitialSecret::None)
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::LimitExceeded);
     assert_eq!(error.code.as_deref(), Some("LimitExceededException"));
     assert_eq!(fake.clients(POOL).len(), 1);
@@ -153,7 +174,10 @@ async fn create_respects_the_client_quota() {
 #[tokio::test]
 async fn every_call_is_logged_with_what_it_carried() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    let created = fake.create(POOL, &settings("app"), true).await.unwrap();
+    let created = fake
+        .create(POOL, &settings("app"), &InitialSecret::Generated)
+        .await
+        .unwrap();
     let id = created.client_id.clone();
     fake.describe(POOL, &id).await.unwrap();
     fake.update(POOL, &id, &settings("renamed")).await.unwrap();
@@ -206,7 +230,7 @@ async fn queued_errors_are_returned_in_order_for_their_operation_only() {
     fake.fail_next(Operation::LIST_CLIENTS, internal.clone());
 
     // Other operations are not affected.
-    let created = fake.create(POOL, &settings("app"), false).await.unwrap();
+    let created = fake.create(POOL, &settings("app"), &InitialSecret::None).await.unwrap();
     assert_eq!(list(&fake, POOL).await.unwrap_err(), throttled);
     assert_eq!(list(&fake, POOL).await.unwrap_err(), internal);
     assert_eq!(list(&fake, POOL).await.unwrap().len(), 1);
@@ -218,7 +242,7 @@ async fn queued_errors_are_returned_in_order_for_their_operation_only() {
 #[tokio::test]
 async fn an_error_instead_of_the_call_has_no_effect() {
     let fake = FakeCognito::new().with_user_pool(POOL);
-    let created = fake.create(POOL, &settings("app"), false).await.unwrap();
+    let created = fake.create(POOL, &settings("app"), &InitialSecret::None).await.unwrap();
     let conflict = ApiError::from_service(
         Operation::UPDATE_CLIENT,
         Scope::client(POOL, &created.client_id),
@@ -246,7 +270,12 @@ async fn an_error_after_effect_loses_only_the_answer() {
         "connection reset",
     );
     fake.fail_next_after_effect(Operation::CREATE_CLIENT, lost.clone());
-    assert_eq!(fake.create(POOL, &settings("orphan"), false).await.unwrap_err(), lost);
+    assert_eq!(
+        fake.create(POOL, &settings("orphan"), &InitialSecret::None)
+            .await
+            .unwrap_err(),
+        lost
+    );
     let clients = list(&fake, POOL).await.unwrap();
     assert_eq!(clients.len(), 1);
     assert_eq!(clients[0].name, "orphan");
@@ -315,6 +344,82 @@ async fn listings_come_in_pages_that_the_facade_follows() {
 #[tokio::test]
 async fn works_behind_a_trait_object() {
     let api: std::sync::Arc<dyn UserPoolClientCalls> = std::sync::Arc::new(FakeCognito::new().with_user_pool(POOL));
-    let created = api.create(POOL, &settings("app"), false).await.unwrap();
+    let created = api.create(POOL, &settings("app"), &InitialSecret::None).await.unwrap();
     assert_eq!(api.describe(POOL, &created.client_id).await.unwrap(), Some(created));
+}
+
+#[tokio::test]
+async fn client_secrets_follow_cognitos_rules() {
+    use crate::cognito::api::{ClientSecretCalls, Deleted, DescribeAfterRotation};
+    use crate::cognito::user_pool_client_secret::model::SecretValue;
+
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    let client = fake.insert_client(POOL, &settings("rotating"), true);
+    let initial = client.client_secret.clone().unwrap();
+    let id = client.client_id.as_str();
+    let listed = fake.list_secrets_page(POOL, id, None).await.unwrap().unwrap();
+    assert_eq!(listed.secrets.len(), 1);
+    assert!(listed.secrets[0].secret_id.starts_with(&format!("{id}--")));
+
+    let added = fake.add_secret(POOL, id, None).await.unwrap();
+    let value = added.value.clone().expect("a generated value is returned once");
+    assert_eq!(
+        fake.client(POOL, id).unwrap().client_secret.as_deref(),
+        Some(value.expose())
+    );
+    fake.set_describe_after_rotation(DescribeAfterRotation::None);
+    assert_eq!(fake.client(POOL, id).unwrap().client_secret, None);
+
+    let third = fake
+        .add_secret(POOL, id, Some(&SecretValue::new("c".repeat(30))))
+        .await
+        .unwrap_err();
+    assert_eq!(third.kind, ErrorKind::LimitExceeded);
+    let first = listed.secrets[0].secret_id.clone();
+    assert_eq!(fake.delete_secret(POOL, id, &first).await.unwrap(), Deleted::Deleted);
+    assert!(!fake.secret_is_active(POOL, id, &initial));
+    assert_eq!(
+        fake.delete_secret(POOL, id, &first).await.unwrap(),
+        Deleted::AlreadyGone
+    );
+    let last = fake
+        .delete_secret(POOL, id, &added.descriptor.secret_id)
+        .await
+        .unwrap_err();
+    assert_eq!(last.kind, ErrorKind::Invalid);
+
+    let custom = fake
+        .add_secret(POOL, id, Some(&SecretValue::new("c".repeat(30))))
+        .await
+        .unwrap();
+    assert_eq!(custom.value, None, "a custom value is never returned");
+    assert!(fake.secret_is_active(POOL, id, &"c".repeat(30)));
+
+    let public = fake.insert_client(POOL, &settings("public"), false);
+    assert!(
+        fake.list_secrets_page(POOL, &public.client_id, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .secrets
+            .is_empty()
+    );
+    assert_eq!(
+        fake.add_secret(POOL, &public.client_id, None).await.unwrap_err().kind,
+        ErrorKind::Invalid
+    );
+    assert_eq!(fake.list_secrets_page(POOL, "gone", None).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_client_created_with_a_custom_secret_reports_it_until_rotated() {
+    use crate::cognito::user_pool_client_secret::model::SecretValue;
+
+    let fake = FakeCognito::new().with_user_pool(POOL);
+    let custom = InitialSecret::Custom(SecretValue::new("byo_secret_0123456789abcdef"));
+    let created = fake.create(POOL, &settings("byo"), &custom).await.unwrap();
+    assert_eq!(created.client_secret.as_deref(), Some("byo_secret_0123456789abcdef"));
+    let request = &fake.requests_of(Operation::CREATE_CLIENT)[0];
+    assert!(request.custom_secret && request.generate_secret == Some(false));
+    assert_eq!(fake.secret_ids(POOL, &created.client_id).len(), 1);
 }

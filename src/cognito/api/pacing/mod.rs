@@ -1,11 +1,11 @@
 //! Quota-aware pacing: [`Pacer`], a limiter that keeps the provider's calls within Cognito's request-rate quotas;
 //! the [`super::Stack`] waits for it before every attempt of every operation.
 //!
-//! Cognito limits calls twice: each operation to about 5 requests per second per user pool, and each quota
-//! category (for app clients: Create/Update/Delete, or Describe/List) to about 15 per second per account and
-//! Region. Terraform runs up to ten resource operations at once through one provider process, so without
-//! pacing a large apply bounces off the quota and spends its time in backoff. With it, calls leave at the quota's
-//! rate and throttling becomes rare.
+//! Cognito limits calls twice (docs/dev/cognito-app-clients.md#quotas): each operation to about 5 requests per
+//! second per user pool, and each quota category (for app clients: Create/Update/Delete, or Describe/List) to
+//! about 15 per second per account and Region. Terraform runs up to ten resource operations at once through one
+//! provider process, so without pacing a large apply bounces off the quota and spends its time in backoff. With
+//! it, calls leave at the quota's rate and throttling becomes rare.
 //!
 //! Each limit is an adaptive token bucket ([`bucket`]): calls are spaced evenly at the configured rate, and each
 //! throttling answer slows the bucket down, which then recovers gradually. The buckets live in a [`Store`]:

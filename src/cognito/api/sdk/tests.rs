@@ -20,7 +20,7 @@ use tokio::io::AsyncReadExt;
 use super::*;
 use crate::cognito::api::user_pool_client::mapping::tests::full_settings;
 use crate::cognito::api::{Cognito, UserPoolClientCalls};
-use crate::cognito::user_pool_client::model::{ClientSettings, TimeUnit, defaults};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, TimeUnit, defaults};
 
 const POOL: &str = "us-east-1_pool";
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
@@ -226,12 +226,42 @@ async fn update_sends_the_whole_configuration_with_empty_lists_as_empty_arrays()
     assert_eq!(body["PreventUserExistenceErrors"], json!("LEGACY"));
 }
 
+/// Every flow the rules accept goes out as written and comes back as Cognito reports it, including the two token
+/// exchange flows (GetDerivedToken), which this SDK version carries as unrecognised enum values, verbatim.
+#[tokio::test]
+async fn every_accepted_auth_flow_is_sent_and_read_back_verbatim() {
+    use crate::cognito::user_pool_client::rules::AUTH_FLOWS;
+    let current: BTreeSet<String> = AUTH_FLOWS
+        .iter()
+        .filter(|flow| flow.starts_with("ALLOW_"))
+        .map(|flow| flow.to_string())
+        .collect();
+    assert!(
+        current.contains("ALLOW_TOKEN_EXCHANGE_DELEGATION") && current.contains("ALLOW_TOKEN_EXCHANGE_IMPERSONATION")
+    );
+    let mut answer = aws_client_json("client1", "exchange");
+    answer["ExplicitAuthFlows"] = json!(current);
+    let http = ScriptedHttp::with([respond(200, json!({"UserPoolClient": answer}))]);
+    let mut settings = ClientSettings::with_defaults("exchange");
+    settings.explicit_auth_flows = current.clone();
+    let updated = http.api().update(POOL, "client1", &settings).await.unwrap();
+
+    let (_, body) = http.sent().remove(0);
+    let sent: BTreeSet<String> = serde_json::from_value(body["ExplicitAuthFlows"].clone()).unwrap();
+    assert_eq!(sent, current);
+    assert_eq!(updated.settings.explicit_auth_flows, current);
+}
+
 #[tokio::test]
 async fn create_sends_every_member_and_generate_secret() {
     let mut response = aws_client_json("client1", "web app");
     response["ClientSecret"] = json!("s3cr3t-value-from-cognito");
     let http = ScriptedHttp::with([respond(200, json!({"UserPoolClient": response}))]);
-    let created = http.api().create(POOL, &full_settings(), true).await.unwrap();
+    let created = http
+        .api()
+        .create(POOL, &full_settings(), &InitialSecret::Generated)
+        .await
+        .unwrap();
     assert_eq!(created.client_id, "client1");
     assert_eq!(created.client_secret.as_deref(), Some("s3cr3t-value-from-cognito"));
 
@@ -428,7 +458,7 @@ async fn limit_exceeded_on_create_is_not_retried() {
     let http = ScriptedHttp::with([error_reply(400, "LimitExceededException", "too many clients")]);
     let error = http
         .api()
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::LimitExceeded);
@@ -479,7 +509,7 @@ async fn an_unreadable_success_is_ambiguous_and_does_not_reveal_the_secret() {
     }]);
     let error = http
         .api()
-        .create(POOL, &ClientSettings::with_defaults("x"), true)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::Generated)
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Ambiguous);
@@ -493,7 +523,7 @@ async fn a_success_without_a_client_is_ambiguous() {
     let http = ScriptedHttp::with([respond(200, json!({}))]);
     let error = http
         .api()
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Ambiguous);
@@ -532,7 +562,7 @@ async fn connector_failures_are_classified_by_how_far_the_request_got() {
         let http = ScriptedHttp::with([Reply::Fail(failure)]);
         let error = http
             .api()
-            .create(POOL, &ClientSettings::with_defaults("x"), false)
+            .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
             .await
             .unwrap_err();
         assert_eq!((error.kind, error.request_sent), (kind, sent), "{error}");
@@ -548,7 +578,7 @@ async fn connector_failures_are_classified_by_how_far_the_request_got() {
 async fn classify_after(failure: fn() -> ConnectorError) -> ApiError {
     let http = ScriptedHttp::with([Reply::Fail(failure)]);
     http.api()
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err()
 }
@@ -607,7 +637,7 @@ async fn a_refused_connection_never_reached_cognito() {
         listener.local_addr().unwrap().port()
     };
     let error = loopback_api(port, Duration::from_secs(5))
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Transient, "{error}");
@@ -627,7 +657,7 @@ async fn a_connection_closed_after_the_request_is_ambiguous() {
         assert!(read > 0);
     });
     let error = loopback_api(port, Duration::from_secs(5))
-        .create(POOL, &ClientSettings::with_defaults("x"), false)
+        .create(POOL, &ClientSettings::with_defaults("x"), &InitialSecret::None)
         .await
         .unwrap_err();
     server.await.unwrap();

@@ -23,7 +23,8 @@ use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 
 use crate::cognito::user_pool_client::model::{
-    AnalyticsConfiguration, ClientSettings, RefreshTokenRotation, RemoteClient, TimeUnit, TokenValidityUnits, defaults,
+    AnalyticsConfiguration, ClientSettings, InitialSecret, RefreshTokenRotation, RemoteClient, TimeUnit,
+    TokenValidityUnits, defaults,
 };
 
 /// What Cognito stores and reports for a requested configuration.
@@ -146,13 +147,20 @@ fn members(settings: &ClientSettings) -> Result<Members, RequestError> {
 pub fn create_request(
     user_pool_id: &str,
     settings: &ClientSettings,
-    generate_secret: bool,
+    secret: &InitialSecret,
 ) -> Result<CreateUserPoolClientInputBuilder, RequestError> {
     let m = members(settings)?;
+    // GenerateSecret and a custom ClientSecret exclude each other: a custom secret is sent alone.
+    let (generate_secret, custom_secret) = match secret {
+        InitialSecret::None => (false, None),
+        InitialSecret::Generated => (true, None),
+        InitialSecret::Custom(value) => (false, Some(value.expose().to_string())),
+    };
     Ok(CreateUserPoolClientInput::builder()
         .user_pool_id(user_pool_id)
         .client_name(m.client_name)
         .generate_secret(generate_secret)
+        .set_client_secret(custom_secret)
         .refresh_token_validity(m.refresh_token_validity)
         .access_token_validity(m.access_token_validity)
         .id_token_validity(m.id_token_validity)
@@ -228,7 +236,7 @@ fn string_set(values: &[String]) -> BTreeSet<String> {
     values.iter().cloned().collect()
 }
 
-/// A client as Cognito reports it, with Cognito's defaults where members are absent (cognito-client-facts §6):
+/// A client as Cognito reports it, defaults in where members are absent (docs/dev/cognito-app-clients.md#defaults):
 /// units hours/hours/days; validities one hour / one hour / 30 days in the reported unit (a refresh validity of 0
 /// also means 30 days); ExplicitAuthFlows absent or empty → the default trio; PreventUserExistenceErrors LEGACY;
 /// EnableTokenRevocation true; AuthSessionValidity 3; rotation DISABLED; lists empty; other booleans false.
@@ -339,6 +347,7 @@ pub fn remote_client_from_sdk(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::cognito::user_pool_client_secret::model::SecretValue;
 
     /// A configuration with every member set to a non-default value.
     pub(crate) fn full_settings() -> ClientSettings {
@@ -482,7 +491,7 @@ pub(crate) mod tests {
 
     #[test]
     fn create_request_carries_every_member_and_generate_secret() {
-        let input = create_request("us-east-1_pool", &full_settings(), true)
+        let input = create_request("us-east-1_pool", &full_settings(), &InitialSecret::Generated)
             .unwrap()
             .build()
             .unwrap();
@@ -526,11 +535,24 @@ pub(crate) mod tests {
         assert_eq!(input.refresh_token_rotation, update.refresh_token_rotation);
         assert!(input.refresh_token_rotation.is_some() && input.analytics_configuration.is_some());
 
-        let public = create_request("us-east-1_pool", &full_settings(), false)
+        let public = create_request("us-east-1_pool", &full_settings(), &InitialSecret::None)
             .unwrap()
             .build()
             .unwrap();
         assert_eq!(public.generate_secret(), Some(false));
+        assert_eq!(public.client_secret(), None);
+    }
+
+    #[test]
+    fn a_custom_initial_secret_is_sent_without_generate_secret() {
+        let custom = SecretValue::new("custom_secret_0123456789abcdef");
+        let input = create_request("us-east-1_pool", &full_settings(), &InitialSecret::Custom(custom))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(input.generate_secret(), Some(false));
+        assert_eq!(input.client_secret(), Some("custom_secret_0123456789abcdef"));
+        assert!(!format!("{input:?}").contains("custom_secret_0123456789abcdef"));
     }
 
     #[test]
@@ -550,7 +572,7 @@ pub(crate) mod tests {
         );
     }
 
-    /// What moto returns for a client created with only a name (local-test-stack §2.6).
+    /// What moto returns for a client created with only a name (docs/dev/local-test-stack.md#motos-defaults).
     fn moto_like_response() -> UserPoolClientType {
         UserPoolClientType::builder()
             .user_pool_id("us-east-1_pool")

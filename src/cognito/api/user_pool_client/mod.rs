@@ -16,7 +16,7 @@ use async_trait::async_trait;
 
 use super::adopt::{Adopter, Attempt, Created, Registry};
 use super::{ApiError, Budget, Category, Effect, ErrorKind, Operation, Scope, Stack};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient};
 
 impl Operation {
     pub const DESCRIBE_CLIENT: Operation = Operation {
@@ -71,13 +71,14 @@ pub trait UserPoolClientCalls: Send + Sync {
     /// is gone.
     async fn describe(&self, user_pool_id: &str, client_id: &str) -> Result<Option<RemoteClient>, ApiError>;
 
-    /// CreateUserPoolClient with every member of `settings`. `generate_secret` makes a confidential client; it
+    /// CreateUserPoolClient with every member of `settings`. A `secret` (generated or custom) makes a confidential
+    /// client; it
     /// cannot be changed later.
     async fn create(
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: &InitialSecret,
     ) -> Result<RemoteClient, ApiError>;
 
     /// UpdateUserPoolClient with every member of `settings`: the client's whole configuration is replaced.
@@ -143,14 +144,14 @@ impl UserPoolClients {
     }
 
     /// CreateUserPoolClient, adopting the client a request whose answer was lost made rather than making another
-    /// (see [`super::adopt`]); [`Created::adopted`] then says so.
+    /// (see the `adopt` module); [`Created::adopted`] then says so.
     pub async fn create(
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: impl Into<InitialSecret>,
     ) -> Result<Created, ApiError> {
-        self.adopter.create(self, user_pool_id, settings, generate_secret).await
+        self.adopter.create(self, user_pool_id, settings, &secret.into()).await
     }
 
     /// One create request through the stack, without adoption, with when it was sent and answered.
@@ -159,14 +160,14 @@ impl UserPoolClients {
         budget: &Budget,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: &InitialSecret,
     ) -> Attempt {
         let mut sent = SystemTime::now();
         let result = self
             .stack
             .call_within(budget, Operation::CREATE_CLIENT, &Scope::pool(user_pool_id), || {
                 sent = SystemTime::now();
-                self.calls.create(user_pool_id, settings, generate_secret)
+                self.calls.create(user_pool_id, settings, secret)
             })
             .await;
         Attempt {
@@ -182,9 +183,9 @@ impl UserPoolClients {
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: impl Into<InitialSecret>,
     ) -> Result<RemoteClient, ApiError> {
-        self.create_attempt(&self.budget(), user_pool_id, settings, generate_secret)
+        self.create_attempt(&self.budget(), user_pool_id, settings, &secret.into())
             .await
             .result
     }

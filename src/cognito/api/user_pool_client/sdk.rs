@@ -7,7 +7,7 @@ use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 use super::mapping::{RequestError, create_request, remote_client_from_sdk, update_request};
 use super::{ClientPage, ClientSummary, UserPoolClientCalls};
 use crate::cognito::api::{ApiError, ErrorKind, Operation, Scope, SdkCognito, classify_sdk_error};
-use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient};
+use crate::cognito::user_pool_client::model::{ClientSettings, InitialSecret, RemoteClient};
 
 /// ListUserPoolClients' largest page.
 const LIST_PAGE_SIZE: i32 = 60;
@@ -60,11 +60,11 @@ impl UserPoolClientCalls for SdkCognito {
         &self,
         user_pool_id: &str,
         settings: &ClientSettings,
-        generate_secret: bool,
+        secret: &InitialSecret,
     ) -> Result<RemoteClient, ApiError> {
         let operation = Operation::CREATE_CLIENT;
         let scope = Scope::pool(user_pool_id);
-        let request = create_request(user_pool_id, settings, generate_secret)
+        let request = create_request(user_pool_id, settings, secret)
             .map_err(|error| request_error(operation, scope.clone(), error))?;
         let output = request
             .send_with(&self.client)

@@ -1,9 +1,9 @@
 //! Plan-time validation of a `cognito_user_pool_client` configuration.
 //!
 //! Cognito enforces most of its rules only on the server, so without these checks an invalid client fails half-way
-//! through an apply. Here every documented rule (shared/docs/cognito-client-facts.md §2–§4, §7, §9) becomes an
-//! error diagnostic on the offending attribute, saying what is allowed; legal but surprising configurations get
-//! warnings.
+//! through an apply. Here every documented rule (docs/dev/cognito-app-clients.md#members and
+//! docs/dev/cognito-app-clients.md#cross-field-rules) becomes an error diagnostic on the offending attribute, saying
+//! what is allowed; legal but surprising configurations get warnings.
 //!
 //! The rules are pure functions of the configuration value: they never call AWS. A configuration may hold unknown
 //! values (known only after an upstream resource is applied): a rule that needs one is skipped, and Terraform
@@ -25,6 +25,7 @@ mod tests;
 use crate::tf::diagnostics::Diagnostics;
 use crate::tf::value::Value;
 
+pub use strings::AUTH_FLOWS;
 pub use urls::{UrlProblem, check_url};
 
 /// Every rule's diagnostics for one resource configuration; empty when it is valid.

@@ -60,6 +60,7 @@ const STANDARD_ATTRIBUTES: [&str; 21] = [
 ];
 
 pub fn check(config: &Value, diagnostics: &mut Diagnostics) {
+    check_user_pool_id(config, diagnostics);
     check_name(config, diagnostics);
     check_enum_set(config, attr::EXPLICIT_AUTH_FLOWS, &AUTH_FLOWS, diagnostics);
     check_enum_set(config, attr::ALLOWED_OAUTH_FLOWS, &OAUTH_FLOWS, diagnostics);
@@ -145,6 +146,14 @@ fn check_custom_attribute_count(config: &Value, name: &str, diagnostics: &mut Di
 /// A character of Cognito's client-name set `[\w\s+=,.@-]` (Java regex classes, so ASCII only).
 fn is_name_character(character: char) -> bool {
     character.is_ascii_alphanumeric() || character.is_ascii_whitespace() || "_+=,.@-".contains(character)
+}
+
+fn check_user_pool_id(config: &Value, diagnostics: &mut Diagnostics) {
+    if let Known::Value(id) = string(field(config, attr::USER_POOL_ID))
+        && let Err(detail) = crate::cognito::user_pool_id::check_syntax(id)
+    {
+        diagnostics.push(Diagnostic::error("Invalid user pool ID", detail).at(at(attr::USER_POOL_ID)));
+    }
 }
 
 fn check_name(config: &Value, diagnostics: &mut Diagnostics) {
