@@ -56,8 +56,10 @@ const QUOTA_CLIENTS: usize = 100;
 const QUOTA_PER_SECOND: usize = 5;
 /// Clients per run in the concurrent applies.
 const CONCURRENT_CLIENTS: usize = 15;
-/// The user pool of the plan-only workspaces (no request is made).
-const PLAN_POOL: &str = "eu-west-1_AbCdEfGhI";
+/// The user pool of the plan-only workspaces (no request is made). Its ID begins with the Region the harness gives
+/// the provider (`support::local_cognito::REGION`): the provider refuses a pool of another Region at plan time, and
+/// every plan here would fail.
+const PLAN_POOL: &str = "us-east-1_AbCdEfGhI";
 /// Any endpoint will do where the provider makes no AWS call (plans without refresh); nothing listens here.
 const UNUSED_ENDPOINT: &str = "http://127.0.0.1:9";
 /// How often the memory sampler looks at the provider processes during a plan.
@@ -587,6 +589,11 @@ impl Workspace {
             .spawn()
             .map_err(SuiteError::Spawn)?;
         let terraform_pid = child.id();
+        // Read while Terraform runs: a full pipe (64 KiB of diagnostics) would block it, and this loop with it.
+        let stderr = child
+            .stderr
+            .take()
+            .map(|pipe| std::thread::spawn(move || std::io::read_to_string(pipe).unwrap_or_default()));
         let mut peaks: HashMap<u32, u64> = HashMap::new();
         let status = loop {
             for pid in provider_children(terraform_pid) {
@@ -600,11 +607,8 @@ impl Workspace {
             }
             std::thread::sleep(SAMPLE_INTERVAL);
         };
+        let stderr = stderr.and_then(|reader| reader.join().ok()).unwrap_or_default();
         if !status.success() {
-            let mut stderr = String::new();
-            if let Some(mut pipe) = child.stderr.take() {
-                let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
-            }
             return Err(SuiteError::Terraform {
                 command: args.join(" "),
                 status: status.to_string(),
