@@ -179,6 +179,9 @@ async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
     const COUNT: usize = 20;
     /// At most this many creates are sent: the ones in flight or already paced when Ctrl-C comes.
     const STOPPED_WITHIN_CREATES: usize = 5;
+    /// Terraform's default, given explicitly: at most this many creates are under way at once, so without the stop
+    /// the apply would serve these and no more after Ctrl-C.
+    const PARALLELISM: usize = 10;
     const STOP_PROVIDER_MARKER: &str = "StopProvider: cancelling work in flight";
     let Some(stack) = LocalCognito::start_unless_acceptance("it slows creates down with the proxy's injected latency")
     else {
@@ -200,7 +203,11 @@ async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
     stack.set_faults(json!({ "latency_ms": 1500, "operations": ["CreateUserPoolClient"] }));
 
     let mut child = Command::new("terraform")
-        .args(terraform_arguments(&["apply", "-auto-approve"]))
+        .args(terraform_arguments(&[
+            "apply",
+            "-auto-approve",
+            &format!("-parallelism={PARALLELISM}"),
+        ]))
         .current_dir(tf.dir())
         .env_clear()
         .envs(tf.environment())
@@ -252,13 +259,15 @@ async fn ctrl_c_during_a_long_apply_stops_promptly_and_keeps_state_true() {
         stderr.contains(STOP_PROVIDER_MARKER),
         "Terraform stopped the provider through the protocol: {output}"
     );
-    // Without the stop, the creates still waiting for a pacing slot would take at least a second each: finishing
-    // sooner than that shows the waits were ended, not served.
-    let unstopped = Duration::from_secs((COUNT - STOPPED_WITHIN_CREATES) as u64);
+    // Without the stop, the creates Terraform has under way and still waiting for a pacing slot would take at least
+    // a second each: finishing sooner than that shows the waits were ended, not served. Terraform starts no new
+    // create after Ctrl-C, so only the PARALLELISM under way count, not all COUNT.
+    let waiting = PARALLELISM - STOPPED_WITHIN_CREATES;
+    let unstopped = Duration::from_secs(waiting as u64);
     assert!(
         stop_time < unstopped,
-        "Terraform exited {stop_time:?} after Ctrl-C; serving the {} waiting creates would take {unstopped:?}: {output}",
-        COUNT - STOPPED_WITHIN_CREATES
+        "Terraform exited {stop_time:?} after Ctrl-C; serving the {waiting} creates waiting for a pacing slot would \
+         take {unstopped:?}: {output}"
     );
     for crash in [
         "plugin exited",
