@@ -21,8 +21,8 @@ fn strings(items: &[&str]) -> BTreeSet<String> {
 /// The client as Cognito reports it: a confidential web client with OAuth, analytics and refresh-token rotation.
 pub fn full_remote_client() -> RemoteClient {
     let mut settings = ClientSettings::with_defaults("benchmark-web-client");
-    settings.access_token_validity = 60;
-    settings.id_token_validity = 60;
+    settings.access_token_validity = Some(60);
+    settings.id_token_validity = Some(60);
     settings.refresh_token_validity = 30;
     settings.auth_session_validity = 5;
     settings.token_validity_units = TokenValidityUnits {

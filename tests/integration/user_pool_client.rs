@@ -381,6 +381,105 @@ async fn minimal_client_is_created_with_cognito_defaults() {
     }
 }
 
+/// What Cognito chooses is read back, never invented: an access or ID token validity left out with a unit of days
+/// (one hour is no whole number of days), and the role of `analytics_configuration` given only `application_arn`
+/// (HashiCorp's TestAccCognitoIDPUserPoolClient_analyticsWithARN: Cognito's service-linked role). Both plan as
+/// known after apply, are left out of the request, and the state holds what Cognito reports; the re-plan is clean.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn choices_left_to_cognito_are_read_back_not_invented() {
+    let stack = TestCognito::start();
+    let sdk = stack.sdk();
+    let pool_id = stack.create_user_pool("cognitos-choice").await;
+    let tf = Terraform::new(&stack);
+    let application_arn = "arn:aws:mobiletargeting:us-east-1:123456789012:apps/0123456789abcdef0123456789abcdef";
+    tf.write_config(&app_config(
+        &pool_id,
+        &format!(
+            r#"  name = "cognitos-choice"
+
+  token_validity_units {{
+    access_token = "days"
+    id_token     = "days"
+  }}
+
+  analytics_configuration {{
+    application_arn = "{application_arn}"
+  }}
+"#
+        ),
+    ));
+
+    let plan = tf.run(&["plan"]);
+    assert!(plan.success(), "{plan}");
+    for attribute in ["access_token_validity", "id_token_validity", "role_arn"] {
+        assert!(
+            plan.stdout
+                .lines()
+                .any(|line| line.contains(attribute) && line.contains("(known after apply)")),
+            "{attribute} must be known after apply: {plan}"
+        );
+    }
+    let output = tf.apply();
+    assert!(output.stdout.contains("1 added, 0 changed, 0 destroyed"), "{output}");
+    assert_clean_plan(&tf);
+
+    let state = tf.state();
+    let client = single_client(&state);
+    let remote = describe(&sdk, &pool_id, text(client, "id")).await;
+    let recorded = |reported: Option<i32>| reported.map_or(Value::Null, Value::from);
+    assert_eq!(
+        client["access_token_validity"],
+        recorded(remote.access_token_validity())
+    );
+    assert_eq!(client["id_token_validity"], recorded(remote.id_token_validity()));
+    assert_eq!(number(client, "refresh_token_validity"), 30);
+    let analytics = remote.analytics_configuration().expect("analytics configured");
+    let role = analytics.role_arn().expect("Cognito reports the role it uses");
+    assert!(
+        role.contains(":role/aws-service-role/cognito-idp.amazonaws.com/"),
+        "{role}"
+    );
+    let state_analytics = state_block(client, "analytics_configuration").expect("analytics in state");
+    assert_eq!(text(state_analytics, "role_arn"), role);
+    assert_eq!(text(state_analytics, "application_arn"), application_arn);
+
+    if let Some(local) = stack.local("the create request left both validities and the role to Cognito") {
+        let creates = local.requests_for("CreateUserPoolClient");
+        assert_eq!(creates.len(), 1, "{creates:#?}");
+        let body = &creates[0].body;
+        for member in ["AccessTokenValidity", "IdTokenValidity"] {
+            assert!(body.get(member).is_none(), "{member} was sent: {body:#}");
+        }
+        assert_eq!(body["AnalyticsConfiguration"]["ApplicationArn"], application_arn);
+        assert!(body["AnalyticsConfiguration"].get("RoleArn").is_none(), "{body:#}");
+        // The local Cognito, like Cognito in HashiCorp's acceptance tests, reports no validity that was never set.
+        assert!(client["access_token_validity"].is_null(), "{client:#}");
+    }
+
+    // A validity given in days is sent and kept; taking it out again leaves it to Cognito once more.
+    tf.write_config(&app_config(
+        &pool_id,
+        &format!(
+            r#"  name                  = "cognitos-choice"
+  access_token_validity = 1
+
+  token_validity_units {{
+    access_token = "days"
+    id_token     = "days"
+  }}
+
+  analytics_configuration {{
+    application_arn = "{application_arn}"
+  }}
+"#
+        ),
+    ));
+    tf.apply();
+    assert_clean_plan(&tf);
+    let remote = describe(&sdk, &pool_id, text(single_client(&tf.state()), "id")).await;
+    assert_eq!(remote.access_token_validity(), Some(1));
+}
+
 /// 2. Every attribute and block: each member reaches Cognito as configured, and the state re-plans clean.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_argument_reaches_cognito() {

@@ -340,7 +340,7 @@ mod tests {
         let fake = fake();
         let mut settings = ClientSettings::with_defaults("reader");
         settings.token_validity_units.access_token = TimeUnit::Minutes;
-        settings.access_token_validity = 30;
+        settings.access_token_validity = Some(30);
         settings.callback_urls = ["https://app.example.com/cb".to_string()].into();
         let created = fake.insert_client(POOL, &settings, true);
         let source = UserPoolClientDataSource::new(Arc::new(FakeSource(fake.clone())));

@@ -89,7 +89,7 @@ async fn update_sends_the_whole_configuration_and_removal_resets() {
     );
     let remote = fake.client(POOL, &client_id).unwrap();
     assert!(remote.settings.callback_urls.is_empty());
-    assert_eq!(remote.settings.access_token_validity, 1);
+    assert_eq!(remote.settings.access_token_validity, Some(1));
     assert_eq!(remote.settings.prevent_user_existence_errors, "LEGACY");
     let updates = fake.requests_of(Operation::UPDATE_CLIENT);
     assert_eq!(updates.len(), 1);

@@ -101,8 +101,11 @@ impl RefreshTokenRotation {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientSettings {
     pub name: String,
-    pub access_token_validity: i64,
-    pub id_token_validity: i64,
+    /// `None` leaves the access and ID token validity to Cognito: nothing is sent, and what Cognito then reports
+    /// (nothing, while never set) is recorded. Its default of one hour has no whole number of days, so a validity
+    /// left out with a unit of days is Cognito's choice, never one this provider invents.
+    pub access_token_validity: Option<i64>,
+    pub id_token_validity: Option<i64>,
     pub refresh_token_validity: i64,
     pub auth_session_validity: i64,
     pub token_validity_units: TokenValidityUnits,
@@ -277,14 +280,14 @@ pub mod defaults {
         EXPLICIT_AUTH_FLOWS.iter().map(|s| s.to_string()).collect()
     }
 
-    /// One hour in `unit` (every unit divides an hour except days; a day-unit default is 1 → one day is the
-    /// shortest whole value, so Cognito's one hour cannot be expressed: we round up to 1 day).
-    pub fn access_token_validity(unit: TimeUnit) -> i64 {
-        unit.express(ACCESS_TOKEN_SECONDS).unwrap_or(1)
+    /// Cognito's one hour in `unit`; `None` in days, where an hour is no whole number (left to Cognito, see
+    /// [`ClientSettings::access_token_validity`](super::ClientSettings::access_token_validity)).
+    pub fn access_token_validity(unit: TimeUnit) -> Option<i64> {
+        unit.express(ACCESS_TOKEN_SECONDS)
     }
 
-    pub fn id_token_validity(unit: TimeUnit) -> i64 {
-        unit.express(ID_TOKEN_SECONDS).unwrap_or(1)
+    pub fn id_token_validity(unit: TimeUnit) -> Option<i64> {
+        unit.express(ID_TOKEN_SECONDS)
     }
 
     pub fn refresh_token_validity(unit: TimeUnit) -> i64 {
@@ -298,9 +301,11 @@ mod tests {
 
     #[test]
     fn defaults_follow_the_unit() {
-        assert_eq!(defaults::access_token_validity(TimeUnit::Hours), 1);
-        assert_eq!(defaults::access_token_validity(TimeUnit::Minutes), 60);
-        assert_eq!(defaults::access_token_validity(TimeUnit::Seconds), 3600);
+        assert_eq!(defaults::access_token_validity(TimeUnit::Hours), Some(1));
+        assert_eq!(defaults::access_token_validity(TimeUnit::Minutes), Some(60));
+        assert_eq!(defaults::access_token_validity(TimeUnit::Seconds), Some(3600));
+        assert_eq!(defaults::access_token_validity(TimeUnit::Days), None);
+        assert_eq!(defaults::id_token_validity(TimeUnit::Days), None);
         assert_eq!(defaults::refresh_token_validity(TimeUnit::Days), 30);
         assert_eq!(defaults::refresh_token_validity(TimeUnit::Hours), 720);
         assert_eq!(TimeUnit::parse("minutes"), Some(TimeUnit::Minutes));

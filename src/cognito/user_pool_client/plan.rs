@@ -17,6 +17,7 @@ pub fn plan(prior: &Value, config: &Value) -> Value {
     if let Some(Value::List(analytics)) = planned.get_mut(attr::ANALYTICS_CONFIGURATION) {
         plan_role_arns(analytics, block(prior, attr::ANALYTICS_CONFIGURATION));
     }
+    plan_validities_left_to_cognito(&mut planned, config, prior);
 
     // What only Cognito sets: unknown until the client exists; then the prior value, but for the modification
     // date of a client that changes. A new secret exists only after a replacement, which Terraform plans from a
@@ -61,6 +62,22 @@ pub fn configuration_differs(planned: &BTreeMap<String, Value>, prior: &Value) -
         .any(|(name, value)| !value.is_wholly_known() || !value.semantically_equal(get(prior, name)))
 }
 
+/// An access or ID token validity left out with a unit of days has no default this provider can write (one hour
+/// is no whole number of days), so the schema's default is unknown: Cognito decides at apply, and the state records
+/// what it reports. While Cognito reports nothing (the prior state holds null) and the unit is known, the plan
+/// keeps that null, so an unchanged configuration plans no change.
+fn plan_validities_left_to_cognito(planned: &mut BTreeMap<String, Value>, config: &Value, prior: &Value) {
+    let units_known = planned
+        .get(attr::TOKEN_VALIDITY_UNITS)
+        .is_some_and(Value::is_wholly_known);
+    for name in [attr::ACCESS_TOKEN_VALIDITY, attr::ID_TOKEN_VALIDITY] {
+        let left_to_cognito = get(config, name).is_null() && planned.get(name).is_some_and(Value::is_unknown);
+        if left_to_cognito && units_known && !prior.is_null() && get(prior, name).is_null() {
+            planned.insert(name.to_string(), Value::Null);
+        }
+    }
+}
+
 /// `role_arn`, when left out with `application_arn`, is Cognito's choice: the prior one while the project stays
 /// the same, unknown otherwise.
 fn plan_role_arns(analytics: &mut [Value], prior: Option<&Value>) {
@@ -83,7 +100,7 @@ fn plan_role_arns(analytics: &mut [Value], prior: Option<&Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient, defaults};
+    use crate::cognito::user_pool_client::model::{ClientSettings, RemoteClient, TimeUnit, defaults};
     use crate::cognito::user_pool_client::schema::schema;
     use crate::cognito::user_pool_client::state::{settings_from_value, state_from_remote, units_value};
     use crate::tf::msgpack;
@@ -112,6 +129,20 @@ mod tests {
             (attr::USER_POOL_ID, Value::string("us-east-1_pool")),
             (attr::NAME, Value::string("app")),
         ])
+    }
+
+    /// `minimal()` with a `token_validity_units` block of these access, ID and refresh token units.
+    fn minimal_with_units([access, id, refresh]: [Value; 3]) -> Value {
+        let units = Value::List(vec![Value::Object(BTreeMap::from([
+            (attr::ACCESS_TOKEN.to_string(), access),
+            (attr::ID_TOKEN.to_string(), id),
+            (attr::REFRESH_TOKEN.to_string(), refresh),
+        ]))]);
+        let mut with_units = minimal();
+        if let Value::Object(attributes) = &mut with_units {
+            attributes.insert(attr::TOKEN_VALIDITY_UNITS.into(), units);
+        }
+        with_units
     }
 
     #[test]
@@ -146,15 +177,7 @@ mod tests {
 
     #[test]
     fn defaults_follow_configured_units() {
-        let units = Value::List(vec![Value::Object(BTreeMap::from([
-            (attr::ACCESS_TOKEN.to_string(), Value::string("minutes")),
-            (attr::ID_TOKEN.to_string(), Value::Null),
-            (attr::REFRESH_TOKEN.to_string(), Value::string("hours")),
-        ]))]);
-        let mut with_units = minimal();
-        if let Value::Object(attributes) = &mut with_units {
-            attributes.insert(attr::TOKEN_VALIDITY_UNITS.into(), units);
-        }
+        let with_units = minimal_with_units([Value::string("minutes"), Value::Null, Value::string("hours")]);
         let planned = plan(&Value::Null, &with_units);
         assert_eq!(get(&planned, attr::ACCESS_TOKEN_VALIDITY), &Value::int(60));
         assert_eq!(get(&planned, attr::ID_TOKEN_VALIDITY), &Value::int(1));
@@ -165,18 +188,63 @@ mod tests {
 
     #[test]
     fn unknown_units_make_dependent_defaults_unknown() {
-        let units = Value::List(vec![Value::Object(BTreeMap::from([
-            (attr::ACCESS_TOKEN.to_string(), Value::unknown()),
-            (attr::ID_TOKEN.to_string(), Value::Null),
-            (attr::REFRESH_TOKEN.to_string(), Value::Null),
-        ]))]);
-        let mut with_units = minimal();
-        if let Value::Object(attributes) = &mut with_units {
-            attributes.insert(attr::TOKEN_VALIDITY_UNITS.into(), units);
-        }
+        let with_units = minimal_with_units([Value::unknown(), Value::Null, Value::Null]);
         let planned = plan(&Value::Null, &with_units);
         assert!(get(&planned, attr::ACCESS_TOKEN_VALIDITY).is_unknown());
         assert_eq!(get(&planned, attr::ID_TOKEN_VALIDITY), &Value::int(1));
+    }
+
+    #[test]
+    fn validities_left_out_in_days_are_left_to_cognito() {
+        let config = minimal_with_units([Value::string("days"), Value::string("days"), Value::Null]);
+        let planned = plan(&Value::Null, &config);
+        assert!(get(&planned, attr::ACCESS_TOKEN_VALIDITY).is_unknown());
+        assert!(get(&planned, attr::ID_TOKEN_VALIDITY).is_unknown());
+        assert_eq!(get(&planned, attr::REFRESH_TOKEN_VALIDITY), &Value::int(30));
+        // Apply sends neither validity: the request leaves them to Cognito.
+        let settings = settings_from_value(&planned).expect("the plan is applicable");
+        assert_eq!(settings.access_token_validity, None);
+        assert_eq!(settings.id_token_validity, None);
+
+        // Cognito reported nothing: the next plan keeps that, and plans no change.
+        let mut reported = settings;
+        reported.token_validity_units.access_token = TimeUnit::Days;
+        reported.token_validity_units.id_token = TimeUnit::Days;
+        let prior = existing(reported.clone());
+        assert!(get(&prior, attr::ACCESS_TOKEN_VALIDITY).is_null());
+        let replanned = plan(&prior, &config);
+        assert!(replanned.semantically_equal(&prior), "{replanned:?}");
+
+        // A validity Cognito did report, now left out, is reset: Cognito decides again.
+        reported.access_token_validity = Some(2);
+        let replanned = plan(&existing(reported), &config);
+        assert!(get(&replanned, attr::ACCESS_TOKEN_VALIDITY).is_unknown());
+        assert!(get(&replanned, attr::ID_TOKEN_VALIDITY).is_null());
+    }
+
+    #[test]
+    fn role_arn_left_to_cognito_with_an_application_arn_is_applicable() {
+        let analytics = Value::List(vec![Value::Object(BTreeMap::from([
+            (
+                attr::APPLICATION_ARN.to_string(),
+                Value::string("arn:aws:mobiletargeting:us-east-1:123456789012:apps/0123456789abcdef"),
+            ),
+            (attr::APPLICATION_ID.to_string(), Value::Null),
+            (attr::EXTERNAL_ID.to_string(), Value::Null),
+            (attr::ROLE_ARN.to_string(), Value::Null),
+            (attr::USER_DATA_SHARED.to_string(), Value::Null),
+        ]))]);
+        let mut config = minimal();
+        if let Value::Object(attributes) = &mut config {
+            attributes.insert(attr::ANALYTICS_CONFIGURATION.into(), analytics);
+        }
+        let planned = plan(&Value::Null, &config);
+        let planned_analytics = block(&planned, attr::ANALYTICS_CONFIGURATION).unwrap();
+        assert!(get(planned_analytics, attr::ROLE_ARN).is_unknown());
+        let settings = settings_from_value(&planned).expect("the plan is applicable");
+        let sent = settings.analytics_configuration.expect("analytics");
+        assert_eq!(sent.role_arn, None, "the role is Cognito's to choose");
+        assert!(sent.application_arn.is_some());
     }
 
     fn existing(settings: ClientSettings) -> Value {
@@ -204,7 +272,7 @@ mod tests {
     fn removed_arguments_plan_their_defaults_and_a_new_modification_date() {
         let mut settings = ClientSettings::with_defaults("app");
         settings.callback_urls = ["https://example.com".to_string()].into();
-        settings.access_token_validity = 5;
+        settings.access_token_validity = Some(5);
         let prior = existing(settings);
         let planned = plan(&prior, &minimal());
         assert_eq!(get(&planned, attr::CALLBACK_URLS), &Value::Set(vec![]));

@@ -82,13 +82,14 @@ pub fn schema() -> &'static Schema {
 }
 
 /// The default of a token validity: Cognito's default lifetime expressed in the unit the configuration gives
-/// `unit_field` of `token_validity_units` (the default unit when left out), unknown while that unit is unknown
-/// or misspelt.
+/// `unit_field` of `token_validity_units` (the default unit when left out); unknown while that unit is unknown
+/// or misspelt, and where the lifetime is no whole number of the unit (one hour in days: Cognito's choice,
+/// which [`super::plan`] carries over from the prior state).
 fn validity_in_configured_unit(
     config: &Value,
     unit_field: &str,
     default_unit: TimeUnit,
-    of_unit: fn(TimeUnit) -> i64,
+    of_unit: fn(TimeUnit) -> Option<i64>,
 ) -> Value {
     let unit = match config.attribute(attr::TOKEN_VALIDITY_UNITS) {
         Some(Value::List(units)) => match units.first() {
@@ -101,7 +102,7 @@ fn validity_in_configured_unit(
         },
         _ => None,
     };
-    unit.map_or_else(Value::unknown, |unit| Value::int(of_unit(unit)))
+    unit.and_then(of_unit).map_or_else(Value::unknown, Value::int)
 }
 
 fn access_token_validity_default(config: &Value) -> Value {
@@ -116,7 +117,9 @@ fn id_token_validity_default(config: &Value) -> Value {
 
 fn refresh_token_validity_default(config: &Value) -> Value {
     let unit = defaults::UNITS.refresh_token;
-    validity_in_configured_unit(config, attr::REFRESH_TOKEN, unit, defaults::refresh_token_validity)
+    validity_in_configured_unit(config, attr::REFRESH_TOKEN, unit, |unit| {
+        Some(defaults::refresh_token_validity(unit))
+    })
 }
 
 fn build() -> Schema {
@@ -255,13 +258,15 @@ fn build() -> Schema {
     .attribute(Attribute::optional_computed(
         ACCESS_TOKEN_VALIDITY,
         Type::Number,
-        "Lifetime of access tokens, in `token_validity_units.access_token` (5 minutes to 1 day). Default: 1 hour.",
+        "Lifetime of access tokens, in `token_validity_units.access_token` (5 minutes to 1 day). Default: 1 hour; \
+         left out with a unit of `days`, it is left to Cognito and shows what Cognito reports.",
     )
         .default_from(access_token_validity_default))
     .attribute(Attribute::optional_computed(
         ID_TOKEN_VALIDITY,
         Type::Number,
-        "Lifetime of ID tokens, in `token_validity_units.id_token` (5 minutes to 1 day). Default: 1 hour.",
+        "Lifetime of ID tokens, in `token_validity_units.id_token` (5 minutes to 1 day). Default: 1 hour; left \
+         out with a unit of `days`, it is left to Cognito and shows what Cognito reports.",
     )
         .default_from(id_token_validity_default))
     .attribute(Attribute::optional_computed(

@@ -85,6 +85,25 @@ impl MemberValue for i64 {
     }
 }
 
+/// A number Cognito may choose (see [`ClientSettings::access_token_validity`]): null, or unknown in a plan, leaves
+/// it to Cognito and sends nothing.
+impl MemberValue for Option<i64> {
+    fn to_value(&self) -> Value {
+        self.map_or(Value::Null, Value::int)
+    }
+
+    fn from_value(name: &str, value: &Value) -> Result<Option<i64>, IncompleteValue> {
+        match value {
+            Value::Null => Ok(None),
+            value if value.is_unknown() => Ok(None),
+            value => value
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| missing(name, "expected a whole number, null or unknown")),
+        }
+    }
+}
+
 impl MemberValue for bool {
     fn to_value(&self) -> Value {
         Value::Bool(*self)
@@ -298,7 +317,12 @@ pub fn settings_from_value(value: &Value) -> Result<ClientSettings, IncompleteVa
             application_arn: known(analytics, attr::APPLICATION_ARN)?,
             application_id: known(analytics, attr::APPLICATION_ID)?,
             external_id: known(analytics, attr::EXTERNAL_ID)?,
-            role_arn: known(analytics, attr::ROLE_ARN)?,
+            // Left out with application_arn, the role is Cognito's choice (its service-linked role): planned
+            // unknown, sent as absent, and read back from Cognito's answer.
+            role_arn: match get(analytics, attr::ROLE_ARN) {
+                role if role.is_unknown() && get(analytics, attr::APPLICATION_ARN).as_str().is_some() => None,
+                _ => known(analytics, attr::ROLE_ARN)?,
+            },
             user_data_shared: get(analytics, attr::USER_DATA_SHARED)
                 .as_bool()
                 .unwrap_or(defaults::USER_DATA_SHARED),

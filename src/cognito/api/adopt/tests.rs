@@ -201,6 +201,8 @@ async fn two_plausible_clients_are_reported() {
     assert!(error.message.contains("more than one"), "{error}");
 }
 
+// The registry shared between runs lives in the per-user runtime directory, on Unix.
+#[cfg(unix)]
 #[tokio::test]
 async fn a_client_another_run_on_this_machine_claimed_is_never_adopted() {
     let dir = tempfile::tempdir().unwrap();
@@ -224,6 +226,8 @@ async fn a_client_another_run_on_this_machine_claimed_is_never_adopted() {
     assert!(claimed.contains(&created.client.client_id), "ours is claimed in turn");
 }
 
+// The registry shared between runs lives in the per-user runtime directory, on Unix.
+#[cfg(unix)]
 #[tokio::test]
 async fn a_create_of_the_same_name_under_way_in_another_run_is_waited_for() {
     let dir = tempfile::tempdir().unwrap();
@@ -268,6 +272,8 @@ async fn a_create_of_the_same_name_under_way_in_another_run_is_waited_for() {
     assert_eq!(api.inner().clients(POOL).len(), 2);
 }
 
+// The registry shared between runs lives in the per-user runtime directory, on Unix.
+#[cfg(unix)]
 #[tokio::test]
 async fn a_namesake_create_that_does_not_end_in_time_leaves_the_create_unresolved() {
     let dir = tempfile::tempdir().unwrap();

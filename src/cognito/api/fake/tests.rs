@@ -52,7 +52,7 @@ async fn update_replaces_the_whole_configuration() {
     rich.callback_urls = BTreeSet::from(["https://example.com/cb".to_string()]);
     rich.allowed_oauth_flows = BTreeSet::from(["code".to_string()]);
     rich.allowed_oauth_flows_user_pool_client = true;
-    rich.access_token_validity = 30;
+    rich.access_token_validity = Some(30);
     rich.token_validity_units.access_token = TimeUnit::Minutes;
     let created = fake.create(POOL, &rich, &InitialSecret::Generated).await.unwrap();
 

@@ -312,7 +312,7 @@ async fn describe_maps_the_response() {
     assert_eq!(remote.last_modified_date.as_deref(), Some("2026-11-22T03:05:00Z"));
     let settings = &remote.settings;
     assert_eq!(settings.token_validity_units.access_token, TimeUnit::Minutes);
-    assert_eq!(settings.access_token_validity, 60);
+    assert_eq!(settings.access_token_validity, Some(60));
     assert_eq!(settings.prevent_user_existence_errors, "ENABLED");
     assert_eq!(settings.explicit_auth_flows.len(), 2);
     assert!(settings.refresh_token_rotation.is_default());

@@ -53,8 +53,8 @@ pub enum RequestError {
 struct Members {
     client_name: String,
     refresh_token_validity: i32,
-    access_token_validity: i32,
-    id_token_validity: i32,
+    access_token_validity: Option<i32>,
+    id_token_validity: Option<i32>,
     auth_session_validity: i32,
     token_validity_units: TokenValidityUnitsType,
     read_attributes: Vec<String>,
@@ -96,8 +96,14 @@ fn members(settings: &ClientSettings) -> Result<Members, RequestError> {
     Ok(Members {
         client_name: settings.name.clone(),
         refresh_token_validity: int32("refresh_token_validity", settings.refresh_token_validity)?,
-        access_token_validity: int32("access_token_validity", settings.access_token_validity)?,
-        id_token_validity: int32("id_token_validity", settings.id_token_validity)?,
+        access_token_validity: settings
+            .access_token_validity
+            .map(|validity| int32("access_token_validity", validity))
+            .transpose()?,
+        id_token_validity: settings
+            .id_token_validity
+            .map(|validity| int32("id_token_validity", validity))
+            .transpose()?,
         auth_session_validity: int32("auth_session_validity", settings.auth_session_validity)?,
         token_validity_units: TokenValidityUnitsType::builder()
             .access_token(time_unit(units.access_token))
@@ -162,8 +168,8 @@ pub fn create_request(
         .generate_secret(generate_secret)
         .set_client_secret(custom_secret)
         .refresh_token_validity(m.refresh_token_validity)
-        .access_token_validity(m.access_token_validity)
-        .id_token_validity(m.id_token_validity)
+        .set_access_token_validity(m.access_token_validity)
+        .set_id_token_validity(m.id_token_validity)
         .auth_session_validity(m.auth_session_validity)
         .token_validity_units(m.token_validity_units)
         .set_read_attributes(Some(m.read_attributes))
@@ -195,8 +201,8 @@ pub fn update_request(
         .client_id(client_id)
         .client_name(m.client_name)
         .refresh_token_validity(m.refresh_token_validity)
-        .access_token_validity(m.access_token_validity)
-        .id_token_validity(m.id_token_validity)
+        .set_access_token_validity(m.access_token_validity)
+        .set_id_token_validity(m.id_token_validity)
         .auth_session_validity(m.auth_session_validity)
         .token_validity_units(m.token_validity_units)
         .set_read_attributes(Some(m.read_attributes))
@@ -275,12 +281,15 @@ pub fn remote_client_from_sdk(
         .collect();
     let settings = ClientSettings {
         name: client.client_name().unwrap_or_default().to_string(),
+        // Unset, Cognito reports nothing and means one hour: that hour in the reported unit, or nothing in days.
         access_token_validity: client
             .access_token_validity()
-            .map_or_else(|| defaults::access_token_validity(units.access_token), i64::from),
+            .map(i64::from)
+            .or_else(|| defaults::access_token_validity(units.access_token)),
         id_token_validity: client
             .id_token_validity()
-            .map_or_else(|| defaults::id_token_validity(units.id_token), i64::from),
+            .map(i64::from)
+            .or_else(|| defaults::id_token_validity(units.id_token)),
         refresh_token_validity,
         auth_session_validity: client
             .auth_session_validity()
@@ -354,8 +363,8 @@ pub(crate) mod tests {
         let set = |values: &[&str]| values.iter().map(|value| value.to_string()).collect::<BTreeSet<_>>();
         ClientSettings {
             name: "web app".into(),
-            access_token_validity: 30,
-            id_token_validity: 45,
+            access_token_validity: Some(30),
+            id_token_validity: Some(45),
             refresh_token_validity: 120,
             auth_session_validity: 10,
             token_validity_units: TokenValidityUnits {
@@ -629,14 +638,54 @@ pub(crate) mod tests {
         assert_eq!(settings.token_validity_units.access_token, TimeUnit::Minutes);
         assert_eq!(settings.token_validity_units.id_token, TimeUnit::Hours);
         assert_eq!(settings.token_validity_units.refresh_token, TimeUnit::Hours);
-        assert_eq!(settings.access_token_validity, 60);
-        assert_eq!(settings.id_token_validity, 1);
+        assert_eq!(settings.access_token_validity, Some(60));
+        assert_eq!(settings.id_token_validity, Some(1));
         assert_eq!(settings.refresh_token_validity, 720);
         // A reported list replaces the default trio.
         assert_eq!(
             settings.explicit_auth_flows,
             BTreeSet::from(["ALLOW_USER_SRP_AUTH".to_string()])
         );
+    }
+
+    #[test]
+    fn validities_left_to_cognito_are_not_sent_and_read_back_as_reported() {
+        let mut settings = ClientSettings::with_defaults("days");
+        settings.token_validity_units.access_token = TimeUnit::Days;
+        settings.token_validity_units.id_token = TimeUnit::Days;
+        settings.access_token_validity = None;
+        settings.id_token_validity = None;
+        let update = update_request("us-east-1_pool", "client1", &settings)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(update.access_token_validity(), None);
+        assert_eq!(update.id_token_validity(), None);
+        let create = create_request("us-east-1_pool", &settings, &InitialSecret::None)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(create.access_token_validity(), None);
+        assert_eq!(create.refresh_token_validity(), Some(30));
+
+        // Nothing reported in days stays nothing: no hour rounded up to a day.
+        let units = TokenValidityUnitsType::builder()
+            .access_token(TimeUnitsType::Days)
+            .id_token(TimeUnitsType::Days)
+            .build();
+        let silent = UserPoolClientType::builder()
+            .client_id("client1")
+            .token_validity_units(units.clone())
+            .build();
+        let read = remote_client_from_sdk(&silent, "p", None).unwrap().settings;
+        assert_eq!((read.access_token_validity, read.id_token_validity), (None, None));
+        let reported = UserPoolClientType::builder()
+            .client_id("client1")
+            .token_validity_units(units)
+            .access_token_validity(1)
+            .build();
+        let read = remote_client_from_sdk(&reported, "p", None).unwrap().settings;
+        assert_eq!(read.access_token_validity, Some(1));
     }
 
     #[test]
