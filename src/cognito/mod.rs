@@ -22,6 +22,13 @@ use crate::tf::value::Value;
 #[async_trait]
 pub trait ApiSource: Send + Sync + 'static {
     async fn api(&self) -> Result<Arc<api::Cognito>, Diagnostics>;
+
+    /// The Region the API's calls go to, for plan-time checks; `None` when the calls are not tied to one, or it
+    /// cannot be told yet. A source whose API is costly to set up answers without setting it up.
+    async fn region(&self) -> Option<String> {
+        let api = self.api().await.ok()?;
+        api.region().map(str::to_string)
+    }
 }
 
 /// The in-memory Cognito as an [`ApiSource`], for the unit tests of the resource, data sources and ephemeral secret:
@@ -41,7 +48,7 @@ impl ApiSource for FakeSource {
 /// dropped at once then.
 pub(crate) async fn unless_stopped<T>(
     ctx: &Context,
-    operation: &str,
+    operation: api::Operation,
     call: impl Future<Output = Result<T, api::ApiError>>,
 ) -> Result<T, Diagnostics> {
     tokio::select! {
@@ -55,18 +62,16 @@ pub(crate) async fn unless_stopped<T>(
 
 /// Plan-time: a user pool of another Region than the provider's is an error on `user_pool_id` that names both
 /// (the API stack refuses such calls too, but a create would only meet that at apply). Skipped while the ID is
-/// unknown, when the API is not tied to a Region, and when it cannot be set up yet.
+/// unknown, when the API is not tied to a Region, and while the Region cannot be told (the calls that need it
+/// report that).
 pub(crate) async fn plan_pool_region(apis: &dyn ApiSource, user_pool_id: &Value, at: AttributePath) -> Diagnostics {
     let Value::String(user_pool_id) = user_pool_id else {
         return Diagnostics::new();
     };
-    // An API that cannot be set up yet (no Region, no configuration) is for the calls that need it to report.
-    let Ok(api) = apis.api().await else {
-        return Diagnostics::new();
-    };
-    match api
+    match apis
         .region()
-        .map(|region| user_pool_id::check_region(region, user_pool_id))
+        .await
+        .map(|region| user_pool_id::check_region(&region, user_pool_id))
     {
         Some(Err(mismatch)) => Diagnostic::error(
             "User pool in another Region",

@@ -39,7 +39,15 @@ pub struct AwsClients {
 
 struct Configured {
     settings: ProviderSettings,
+    /// Resolved once, on its own: plan-time checks need the Region, not the whole API.
+    region: OnceCell<Option<aws_config::Region>>,
     api: OnceCell<Arc<Cognito>>,
+}
+
+impl Configured {
+    async fn region(&self) -> Option<aws_config::Region> {
+        self.region.get_or_init(|| resolve_region(&self.settings)).await.clone()
+    }
 }
 
 impl AwsClients {
@@ -52,19 +60,22 @@ impl AwsClients {
         }
         *slot = Some(Arc::new(Configured {
             settings,
+            region: OnceCell::new(),
             api: OnceCell::new(),
         }));
+    }
+
+    fn configured(&self) -> Option<Arc<Configured>> {
+        self.configured
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// The Cognito API, resolving the AWS configuration on first use: the SDK client behind one stack (the shared
     /// pacer and the retry policy, every wait of which ends on StopProvider) and create adoption.
     pub async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
-        let configured = self
-            .configured
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        let Some(configured) = configured else {
+        let Some(configured) = self.configured() else {
             return Err(Diagnostic::error(
                 "Provider not configured",
                 "The cognito provider was used before Terraform configured it. This is a bug in the provider.",
@@ -72,7 +83,8 @@ impl AwsClients {
             .into());
         };
         let build = || async {
-            let (client, region) = build_client(&configured.settings).await?;
+            let region = configured.region().await.ok_or_else(no_region)?;
+            let client = build_client(&configured.settings, region.clone()).await?;
             // One pacer for every resource of the run: the quotas are per pool and per account, not per resource.
             let region_name = region.to_string();
             let pacer = Arc::new(pacer(&configured.settings, region));
@@ -95,6 +107,11 @@ impl AwsClients {
 impl ApiSource for AwsClients {
     async fn api(&self) -> Result<Arc<Cognito>, Diagnostics> {
         AwsClients::api(self).await
+    }
+
+    async fn region(&self) -> Option<String> {
+        let region = self.configured()?.region().await?;
+        Some(region.to_string())
     }
 }
 
@@ -142,30 +159,43 @@ fn quota_account(settings: &ProviderSettings) -> String {
     format!("profile:{profile}")
 }
 
-async fn build_client(settings: &ProviderSettings) -> Result<(cognito_sdk::Client, aws_config::Region), Diagnostics> {
-    let mut region_chain = RegionProviderChain::first_try(settings.region.clone().map(aws_config::Region::new))
-        .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new());
+/// The Region the settings name, else the environment's, the profile's or the instance's.
+async fn resolve_region(settings: &ProviderSettings) -> Option<aws_config::Region> {
     let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder();
-    let mut credentials =
-        aws_config::default_provider::credentials::DefaultCredentialsChain::builder().imds_client(short_imds_client());
     if let Some(profile) = &settings.profile {
         profile_region = profile_region.profile_name(profile);
+    }
+    RegionProviderChain::first_try(settings.region.clone().map(aws_config::Region::new))
+        .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
+        .or_else(
+            aws_config::imds::region::ImdsRegionProvider::builder()
+                .imds_client(short_imds_client())
+                .build(),
+        )
+        .region()
+        .await
+}
+
+fn no_region() -> Diagnostics {
+    Diagnostic::error(
+        "No AWS region",
+        "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the AWS profile.",
+    )
+    .at(AttributePath::attribute(attr::REGION))
+    .into()
+}
+
+async fn build_client(
+    settings: &ProviderSettings,
+    region: aws_config::Region,
+) -> Result<cognito_sdk::Client, Diagnostics> {
+    let mut credentials = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+        .imds_client(short_imds_client())
+        .region(region.clone());
+    if let Some(profile) = &settings.profile {
         credentials = credentials.profile_name(profile);
     }
-    region_chain = region_chain.or_else(profile_region.build()).or_else(
-        aws_config::imds::region::ImdsRegionProvider::builder()
-            .imds_client(short_imds_client())
-            .build(),
-    );
-    let Some(region) = region_chain.region().await else {
-        return Err(Diagnostic::error(
-            "No AWS region",
-            "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the AWS profile.",
-        )
-        .at(AttributePath::attribute(attr::REGION))
-        .into());
-    };
-    credentials = credentials.region(region.clone());
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(region.clone())
@@ -204,8 +234,10 @@ async fn build_client(settings: &ProviderSettings) -> Result<(cognito_sdk::Clien
     }
     refuse_clear_text_endpoint_from_environment(settings, |name| std::env::var(name).ok())?;
     tracing::debug!(region = %region, endpoint = ?settings.endpoint_url, "AWS configuration resolved");
-    let client = cognito_sdk::Client::from_conf(cognito_config(&sdk_config, settings.endpoint_url.as_deref()));
-    Ok((client, region))
+    Ok(cognito_sdk::Client::from_conf(cognito_config(
+        &sdk_config,
+        settings.endpoint_url.as_deref(),
+    )))
 }
 
 /// The Cognito client's configuration: the shared one, with the provider's `endpoint_url`. The override is set on

@@ -61,6 +61,23 @@ pub struct StateResponse {
     pub diagnostics: Diagnostics,
 }
 
+impl StateResponse {
+    /// An apply's answer when a failure means nothing changed remotely: the new state with its diagnostics, or
+    /// the prior state (null for a failed create), still the truth, with the errors.
+    pub fn applied_or_unchanged(
+        outcome: Result<(Value, Diagnostics), Diagnostics>,
+        prior: Value,
+        private: Vec<u8>,
+    ) -> StateResponse {
+        let (new_state, diagnostics) = outcome.unwrap_or_else(|diagnostics| (prior, diagnostics));
+        StateResponse {
+            new_state,
+            private,
+            diagnostics,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct ReadRequest {
     pub state: Value,

@@ -551,6 +551,7 @@ impl Value {
     }
 
     /// One attribute of an object; `None` when this is not an object or has no such attribute.
+    /// Attribute `name` of an object; `None` where it is absent or this is no object. [`get`] answers null there.
     pub fn attribute(&self, name: &str) -> Option<&Value> {
         match self {
             Value::Object(attributes) => attributes.get(name),
@@ -679,6 +680,12 @@ pub(crate) fn canonicalize_set(elements: &mut Vec<Value>) {
         elements.sort_unstable_by(|a, b| a.canonical_cmp(b));
     }
     elements.dedup_by(|later, earlier| same_set_element(earlier, later));
+}
+
+/// Attribute `name` of `object`, null where it is absent or `object` is no object (a null or unknown block, say).
+pub fn get<'a>(object: &'a Value, name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    object.attribute(name).unwrap_or(&NULL)
 }
 
 #[cfg(test)]

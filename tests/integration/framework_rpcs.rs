@@ -1,11 +1,15 @@
 //! The tfplugin6 service called directly (no gRPC): state upgrades, destroy plans, unknown types and malformed
 //! values always answer with diagnostics, never with a gRPC error.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use async_trait::async_trait;
 use terraform_provider_cognito::proto::tfplugin6 as pb;
 use terraform_provider_cognito::proto::tfplugin6::provider_server::Provider as _;
 use terraform_provider_cognito::provider::CognitoProvider;
+use terraform_provider_cognito::tf::diagnostics::Diagnostics;
+use terraform_provider_cognito::tf::resource::{Context, DataSource, Provider, Resource};
+use terraform_provider_cognito::tf::schema::{Block, Schema};
 use terraform_provider_cognito::tf::server::ProviderServer;
 use terraform_provider_cognito::tf::{Value, msgpack};
 use tonic::Request;
@@ -215,6 +219,29 @@ async fn apply_before_configure_reports_instead_of_failing_the_rpc() {
     );
 }
 
+/// A provider without arguments that serves one resource, for the resources below that misbehave on purpose.
+struct OneResource(Arc<dyn Resource>);
+
+#[async_trait]
+impl Provider for OneResource {
+    fn schema(&self) -> &Schema {
+        static SCHEMA: LazyLock<Schema> = LazyLock::new(|| Schema::new(0, Block::new("test")));
+        &SCHEMA
+    }
+
+    async fn configure(&self, _: &Context, _: &str, _: Value) -> Diagnostics {
+        Diagnostics::new()
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![self.0.clone()]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+}
+
 mod panicking {
     //! A provider whose resource panics in every handler: the framework must answer with an error diagnostic.
     use std::sync::Arc;
@@ -222,49 +249,21 @@ mod panicking {
     use async_trait::async_trait;
     use terraform_provider_cognito::tf::diagnostics::Diagnostics;
     use terraform_provider_cognito::tf::resource::{
-        ApplyRequest, Context, DataSource, PlanRequest, PlanResponse, Provider, ReadRequest, Resource, StateResponse,
+        ApplyRequest, Context, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
     };
     use terraform_provider_cognito::tf::schema::{Attribute, Block, Schema};
     use terraform_provider_cognito::tf::{Type, Value};
-
-    pub struct PanickingProvider {
-        schema: Schema,
-        resource: Arc<PanickingResource>,
-    }
 
     pub struct PanickingResource {
         schema: Schema,
     }
 
-    impl PanickingProvider {
-        pub fn new() -> PanickingProvider {
-            let block = Block::new("test").attribute(Attribute::optional("name", Type::String, "A name."));
-            PanickingProvider {
-                schema: Schema::new(0, Block::new("test")),
-                resource: Arc::new(PanickingResource {
-                    schema: Schema::new(0, block),
-                }),
-            }
-        }
-    }
-
-    #[async_trait]
-    impl Provider for PanickingProvider {
-        fn schema(&self) -> &Schema {
-            &self.schema
-        }
-
-        async fn configure(&self, _: &Context, _: &str, _: Value) -> Diagnostics {
-            Diagnostics::new()
-        }
-
-        fn resources(&self) -> Vec<Arc<dyn Resource>> {
-            vec![self.resource.clone()]
-        }
-
-        fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-            Vec::new()
-        }
+    /// The panicking resource, with a `name` argument.
+    pub fn resource() -> Arc<PanickingResource> {
+        let block = Block::new("test").attribute(Attribute::optional("name", Type::String, "A name."));
+        Arc::new(PanickingResource {
+            schema: Schema::new(0, block),
+        })
     }
 
     #[async_trait]
@@ -297,7 +296,7 @@ mod panicking {
 
 #[tokio::test]
 async fn a_panicking_handler_becomes_an_error_diagnostic() {
-    let server = ProviderServer::new(Arc::new(panicking::PanickingProvider::new()));
+    let server = ProviderServer::new(Arc::new(OneResource(panicking::resource())));
     let object = pb::DynamicValue {
         msgpack: vec![0x81, 0xa4, b'n', b'a', b'm', b'e', 0xa1, b'x'],
         json: vec![],
@@ -344,19 +343,17 @@ mod echoing {
     use async_trait::async_trait;
     use terraform_provider_cognito::tf::diagnostics::Diagnostics;
     use terraform_provider_cognito::tf::resource::{
-        ApplyRequest, Context, DataSource, ImportedObject, PlanRequest, PlanResponse, Provider, ReadRequest, Resource,
-        StateResponse,
+        ApplyRequest, Context, ImportedObject, PlanRequest, PlanResponse, ReadRequest, Resource, StateResponse,
     };
     use terraform_provider_cognito::tf::schema::{Attribute, Block, Schema};
     use terraform_provider_cognito::tf::{Type, Value};
 
-    pub struct EchoProvider {
-        schema: Schema,
-        resource: Arc<EchoResource>,
-    }
-
     pub struct EchoResource {
         schema: Schema,
+    }
+
+    pub fn resource() -> Arc<EchoResource> {
+        Arc::new(EchoResource { schema: schema() })
     }
 
     pub fn schema() -> Schema {
@@ -366,34 +363,6 @@ mod echoing {
                 .attribute(Attribute::optional("name", Type::String, "A name."))
                 .attribute(Attribute::optional("secret_wo", Type::String, "A secret.").write_only()),
         )
-    }
-
-    impl EchoProvider {
-        pub fn new() -> EchoProvider {
-            EchoProvider {
-                schema: Schema::new(0, Block::new("test")),
-                resource: Arc::new(EchoResource { schema: schema() }),
-            }
-        }
-    }
-
-    #[async_trait]
-    impl Provider for EchoProvider {
-        fn schema(&self) -> &Schema {
-            &self.schema
-        }
-
-        async fn configure(&self, _: &Context, _: &str, _: Value) -> Diagnostics {
-            Diagnostics::new()
-        }
-
-        fn resources(&self) -> Vec<Arc<dyn Resource>> {
-            vec![self.resource.clone()]
-        }
-
-        fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-            Vec::new()
-        }
     }
 
     fn echoed(value: Value) -> StateResponse {
@@ -454,7 +423,7 @@ mod echoing {
 
 #[tokio::test]
 async fn write_only_values_never_leave_the_provider_in_a_plan_or_state() {
-    let server = ProviderServer::new(Arc::new(echoing::EchoProvider::new()));
+    let server = ProviderServer::new(Arc::new(OneResource(echoing::resource())));
     let ty = echoing::schema().value_type().clone();
     let config = Value::Object(
         [

@@ -931,15 +931,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
             self.answer_json(502, {"message": "moto did not answer: %s" % error})
             return
         entry["moto_status"] = status
-        if plan.drop_response:
-            # Lost response: moto applied the request, the client hears nothing and sees the connection close.
-            entry["status"] = status
-            state.record(entry)
-            self.close_connection = True
-            return
-        if plan.answer_after is not None:
-            # The request took effect in moto; the client is told it failed.
-            self.answer_and_record(entry, *plan.answer_after)
+        if self.answered_by_fault_after_effect(entry, plan, status):
             return
         if cognito_mode and status == 200 and operation in OPERATIONS_WITH_CLIENT_RESPONSE:
             answer_body = cognito_response(answer_body)
@@ -951,20 +943,12 @@ class ProxyHandler(BaseHTTPRequestHandler):
 
     def answer_secret_operation(self, entry, plan, operation, body):
         """AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret: answered by the store."""
-        state = self.server.state
         try:
-            status, headers, answer_body = state.secrets.handle(operation, body, self.described_in_moto)
+            status, headers, answer_body = self.server.state.secrets.handle(operation, body, self.described_in_moto)
         except OSError as error:
             status, headers, answer_body = 502, [], json.dumps({"message": "moto did not answer: %s" % error}).encode()
-        if plan.drop_response:
-            entry["status"] = status
-            state.record(entry)
-            self.close_connection = True
-            return
-        if plan.answer_after is not None:
-            self.answer_and_record(entry, *plan.answer_after)
-            return
-        self.answer_and_record(entry, status, headers, answer_body)
+        if not self.answered_by_fault_after_effect(entry, plan, status):
+            self.answer_and_record(entry, status, headers, answer_body)
 
     def described_in_moto(self, user_pool_id, client_id):
         """moto's UserPoolClient, or None when moto does not know it (or does not answer)."""
@@ -1008,6 +992,20 @@ class ProxyHandler(BaseHTTPRequestHandler):
         entry["moto_status"] = status
         self.answer_and_record(entry, status, headers, answer_body)
 
+    def answered_by_fault_after_effect(self, entry, plan, status):
+        """Applies a fault drawn for a request that has taken effect: a lost response (the client hears nothing and
+        sees the connection close) or a failure told anyway. True when the client got that instead of `status`'s
+        answer."""
+        if plan.drop_response:
+            entry["status"] = status
+            self.server.state.record(entry)
+            self.close_connection = True
+            return True
+        if plan.answer_after is not None:
+            self.answer_and_record(entry, *plan.answer_after)
+            return True
+        return False
+
     def answer_and_record(self, entry, status, headers, body):
         """Records the request with the answer it gets, then sends that answer: a client that has its answer finds
         its request in the log."""
@@ -1026,7 +1024,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
         state = self.server.state
 
         def client_exists(pool_id, client_id):
-            return self.moto_call("DescribeUserPoolClient", {"UserPoolId": pool_id, "ClientId": client_id}) is not None
+            return self.described_in_moto(pool_id, client_id) is not None
 
         try:
             answer = state.branding.handle(operation, body, len(raw_body), client_exists)
@@ -1036,15 +1034,8 @@ class ProxyHandler(BaseHTTPRequestHandler):
         except local_cognito_branding.BrandingError as error:
             status, headers, answer_body = error_answer(400, error.code, error.message)
         entry["moto_status"] = None
-        if plan.drop_response:
-            entry["status"] = status
-            state.record(entry)
-            self.close_connection = True
-            return
-        if plan.answer_after is not None:
-            self.answer_and_record(entry, *plan.answer_after)
-            return
-        self.answer_and_record(entry, status, headers, answer_body)
+        if not self.answered_by_fault_after_effect(entry, plan, status):
+            self.answer_and_record(entry, status, headers, answer_body)
 
     def moto_call(self, operation, request):
         """One Cognito call straight to moto, unrecorded, with this request's Authorization header (moto takes the

@@ -15,6 +15,7 @@ use super::import;
 use super::model::RemoteStyle;
 use super::schema::{attr, schema as resource_schema};
 use super::settings;
+use crate::cognito::api::Operation;
 use crate::cognito::{ApiSource, data_answer, unless_stopped};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, DataSource};
@@ -176,7 +177,7 @@ impl ManagedLoginBrandingDataSource {
         let api = self.apis.api().await?;
         let found = unless_stopped(
             ctx,
-            "DescribeManagedLoginBrandingByClient",
+            Operation::DESCRIBE_BRANDING_BY_CLIENT,
             api.brandings().describe_by_client(&user_pool_id, &client_id, merged),
         )
         .await?;

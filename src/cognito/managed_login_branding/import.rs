@@ -1,7 +1,7 @@
 //! Import IDs: `USER_POOL_ID/STYLE_ID` (or `USER_POOL_ID,STYLE_ID`, HashiCorp's form) and `USER_POOL_ID/CLIENT_ID`,
 //! and finding the style (and its app client, which DescribeManagedLoginBranding does not report) they name.
 
-use crate::cognito::api::Cognito;
+use crate::cognito::api::{Cognito, Operation};
 use crate::cognito::managed_login_branding::model::RemoteStyle;
 use crate::cognito::unless_stopped;
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
@@ -78,7 +78,7 @@ pub async fn find(ctx: &Context, api: &Cognito, target: &Target) -> Result<(Remo
         } => {
             let found = unless_stopped(
                 ctx,
-                "DescribeManagedLoginBrandingByClient",
+                Operation::DESCRIBE_BRANDING_BY_CLIENT,
                 brandings.describe_by_client(user_pool_id, client_id, false),
             )
             .await?;
@@ -93,7 +93,7 @@ pub async fn find(ctx: &Context, api: &Cognito, target: &Target) -> Result<(Remo
         } => {
             let found = unless_stopped(
                 ctx,
-                "DescribeManagedLoginBranding",
+                Operation::DESCRIBE_BRANDING,
                 brandings.describe(user_pool_id, branding_id, false),
             )
             .await?;
@@ -105,11 +105,11 @@ pub async fn find(ctx: &Context, api: &Cognito, target: &Target) -> Result<(Remo
                 .into());
             };
             // The style does not name its app client: ask each client of the pool for its style.
-            let clients = unless_stopped(ctx, "ListUserPoolClients", api.clients().list(user_pool_id)).await?;
+            let clients = unless_stopped(ctx, Operation::LIST_CLIENTS, api.clients().list(user_pool_id)).await?;
             for client in clients {
                 let style = unless_stopped(
                     ctx,
-                    "DescribeManagedLoginBrandingByClient",
+                    Operation::DESCRIBE_BRANDING_BY_CLIENT,
                     brandings.describe_by_client(user_pool_id, &client.client_id, false),
                 )
                 .await?;

@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::api::Cognito;
+use super::api::{Cognito, Operation};
 use super::{ApiSource, api_diagnostics, read_response, required_string, unless_stopped};
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
 use crate::tf::resource::{
@@ -132,7 +132,7 @@ impl ManagedLoginBrandingResource {
         for (step, style) in requests.iter().enumerate() {
             let result = unless_stopped(
                 ctx,
-                "UpdateManagedLoginBranding",
+                Operation::UPDATE_BRANDING,
                 api.brandings().update(&user_pool_id, &branding_id, style),
             )
             .await;
@@ -172,7 +172,7 @@ impl ManagedLoginBrandingResource {
         let api = self.api().await?;
         let found = unless_stopped(
             ctx,
-            "DescribeManagedLoginBranding",
+            Operation::DESCRIBE_BRANDING,
             api.brandings().describe(&user_pool_id, &branding_id, false),
         )
         .await?;
@@ -244,7 +244,8 @@ impl Resource for ManagedLoginBrandingResource {
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
         PlanResponse {
             planned: plan::plan(&request.prior, &request.config),
-            requires_replace: plan::requires_replace(),
+            // The schema declares which changes replace the style; the framework answers with them.
+            requires_replace: Vec::new(),
             planned_private: request.prior_private,
             diagnostics: Diagnostics::new(),
         }
@@ -279,7 +280,7 @@ impl Resource for ManagedLoginBrandingResource {
             let api = self.api().await?;
             unless_stopped(
                 ctx,
-                "DeleteManagedLoginBranding",
+                Operation::DELETE_BRANDING,
                 api.brandings().delete(&user_pool_id, &branding_id),
             )
             .await?;

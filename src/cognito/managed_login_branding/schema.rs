@@ -93,16 +93,22 @@ pub fn schema() -> Schema {
          An app client made through the API has no style, and managed login serves no pages for it until it has \
          one; `use_cognito_provided_values = true` gives it Cognito's default look. One style per app client.",
     )
-    .attribute(Attribute::required(
-        USER_POOL_ID,
-        Type::String,
-        "ID of the user pool. Changing it creates a new style.",
-    ))
-    .attribute(Attribute::required(
-        CLIENT_ID,
-        Type::String,
-        "ID of the app client the style is for. Changing it creates a new style.",
-    ))
+    .attribute(
+        Attribute::required(
+            USER_POOL_ID,
+            Type::String,
+            "ID of the user pool. Changing it creates a new style.",
+        )
+        .requires_replace(),
+    )
+    .attribute(
+        Attribute::required(
+            CLIENT_ID,
+            Type::String,
+            "ID of the app client the style is for. Changing it creates a new style.",
+        )
+        .requires_replace(),
+    )
     .attribute(Attribute::computed(
         MANAGED_LOGIN_BRANDING_ID,
         Type::String,

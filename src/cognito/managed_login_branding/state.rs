@@ -15,7 +15,7 @@ use super::model::RemoteStyle;
 use super::plan::document;
 use super::schema::attr;
 use super::settings;
-use crate::tf::value::Value;
+use crate::tf::value::{Value, get};
 
 /// What the resource keeps in Terraform's private state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -45,11 +45,6 @@ impl Private {
             settings_additions: reported.and_then(|reported| settings::additions(reported, sent.unwrap_or(&empty))),
         }
     }
-}
-
-fn get<'a>(object: &'a Value, name: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    object.attribute(name).unwrap_or(&NULL)
 }
 
 fn optional(value: &Option<String>) -> Value {

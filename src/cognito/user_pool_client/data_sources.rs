@@ -17,7 +17,7 @@ use super::model::{RemoteClient, defaults};
 use super::schema::{self as resource_schema, attr};
 use super::state::{self, get};
 use crate::cognito::ApiSource;
-use crate::cognito::api::{ClientSummary, Cognito};
+use crate::cognito::api::{ClientSummary, Cognito, Operation};
 use crate::cognito::{data_answer, unless_stopped};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{Context, DataSource};
@@ -218,7 +218,7 @@ impl UserPoolClientDataSource {
         let api: Arc<Cognito> = self.apis.api().await?;
         match unless_stopped(
             ctx,
-            "DescribeUserPoolClient",
+            Operation::DESCRIBE_CLIENT,
             api.clients().describe(&user_pool_id, &client_id),
         )
         .await?
@@ -269,7 +269,7 @@ impl UserPoolClientsDataSource {
     async fn read_clients(&self, ctx: &Context, config: &Value) -> Result<Value, Diagnostics> {
         let user_pool_id = argument(config, attr::USER_POOL_ID)?;
         let api: Arc<Cognito> = self.apis.api().await?;
-        let clients = unless_stopped(ctx, "ListUserPoolClients", api.clients().list(&user_pool_id)).await?;
+        let clients = unless_stopped(ctx, Operation::LIST_CLIENTS, api.clients().list(&user_pool_id)).await?;
         Ok(clients_value(&user_pool_id, &clients))
     }
 }

@@ -17,7 +17,7 @@ use async_trait::async_trait;
 
 use super::data_sources::argument;
 use crate::cognito::ApiSource;
-use crate::cognito::api::Cognito;
+use crate::cognito::api::{Cognito, Operation};
 use crate::cognito::unless_stopped;
 use crate::cognito::user_pool_client_secret::model::SecretList;
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
@@ -207,14 +207,14 @@ impl UserPoolClientSecret {
         };
         let remote = unless_stopped(
             ctx,
-            "DescribeUserPoolClient",
+            Operation::DESCRIBE_CLIENT,
             api.clients().describe(&user_pool_id, &client_id),
         )
         .await?
         .ok_or_else(|| not_found().to_diagnostic())?;
         let list = unless_stopped(
             ctx,
-            "ListUserPoolClientSecrets",
+            Operation::LIST_CLIENT_SECRETS,
             api.secrets().list(&user_pool_id, &client_id),
         )
         .await?

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::api::Cognito;
+use super::api::{Cognito, Operation};
 use super::{ApiSource, api_diagnostics, internal_error, required_string, unless_stopped};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
 use crate::tf::resource::{
@@ -100,7 +100,7 @@ impl UserPoolClientResource {
             // read the client back instead of spending a write on it.
             unless_stopped(
                 ctx,
-                "DescribeUserPoolClient",
+                Operation::DESCRIBE_CLIENT,
                 api.clients().describe(&user_pool_id, &client_id),
             )
             .await?
@@ -113,7 +113,7 @@ impl UserPoolClientResource {
         } else {
             let updated = unless_stopped(
                 ctx,
-                "UpdateUserPoolClient",
+                Operation::UPDATE_CLIENT,
                 api.clients().update(&user_pool_id, &client_id, &settings),
             )
             .await?;
@@ -142,7 +142,7 @@ impl UserPoolClientResource {
         let api = self.api().await?;
         match unless_stopped(
             ctx,
-            "DescribeUserPoolClient",
+            Operation::DESCRIBE_CLIENT,
             api.clients().describe(&user_pool_id, &client_id),
         )
         .await?
@@ -237,20 +237,8 @@ impl Resource for UserPoolClientResource {
     }
 
     async fn apply(&self, ctx: &Context, request: ApplyRequest) -> StateResponse {
-        let private = request.planned_private.clone();
-        match self.apply_change(ctx, &request).await {
-            Ok((new_state, diagnostics)) => StateResponse {
-                new_state,
-                private,
-                diagnostics,
-            },
-            // Nothing changed remotely: the prior state (null for a failed create) is still the truth.
-            Err(diagnostics) => StateResponse {
-                new_state: request.prior,
-                private,
-                diagnostics,
-            },
-        }
+        let outcome = self.apply_change(ctx, &request).await;
+        StateResponse::applied_or_unchanged(outcome, request.prior, request.planned_private)
     }
 
     async fn delete(&self, ctx: &Context, prior: &Value, _private: &[u8]) -> Diagnostics {
@@ -259,7 +247,7 @@ impl Resource for UserPoolClientResource {
             let api = self.api().await?;
             unless_stopped(
                 ctx,
-                "DeleteUserPoolClient",
+                Operation::DELETE_CLIENT,
                 api.clients().delete(&user_pool_id, &client_id),
             )
             .await?;
@@ -289,7 +277,7 @@ impl Resource for UserPoolClientResource {
         let api = self.api().await?;
         match unless_stopped(
             ctx,
-            "DescribeUserPoolClient",
+            Operation::DESCRIBE_CLIENT,
             api.clients().describe(&user_pool_id, &client_id),
         )
         .await?

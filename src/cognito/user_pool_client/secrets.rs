@@ -14,7 +14,7 @@
 use super::model::{InitialSecret, RemoteClient};
 use super::schema::attr;
 use super::state::get;
-use crate::cognito::api::Cognito;
+use crate::cognito::api::{Cognito, Operation};
 use crate::cognito::unless_stopped;
 use crate::cognito::user_pool_client_secret::model::{SecretValue, check_custom_secret};
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
@@ -122,7 +122,7 @@ pub async fn is_confidential(
     }
     let listed = unless_stopped(
         ctx,
-        "ListUserPoolClientSecrets",
+        Operation::LIST_CLIENT_SECRETS,
         api.secrets().list(&remote.user_pool_id, &remote.client_id),
     )
     .await?;
@@ -134,7 +134,7 @@ pub async fn is_confidential(
 pub async fn initial_secret_id(ctx: &Context, api: &Cognito, remote: &RemoteClient) -> (Value, Diagnostics) {
     let listed = unless_stopped(
         ctx,
-        "ListUserPoolClientSecrets",
+        Operation::LIST_CLIENT_SECRETS,
         api.secrets().list(&remote.user_pool_id, &remote.client_id),
     )
     .await;

@@ -11,11 +11,7 @@ use crate::cognito::user_pool_client::model::{
     AnalyticsConfiguration, ClientSettings, RefreshTokenRotation, RemoteClient, TimeUnit, TokenValidityUnits, defaults,
 };
 use crate::tf::value::Value;
-
-pub(crate) fn get<'a>(object: &'a Value, name: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    object.attribute(name).unwrap_or(&NULL)
-}
+pub(crate) use crate::tf::value::get;
 
 /// The single element of a `list_max_one` block, if present.
 pub(crate) fn block<'a>(object: &'a Value, name: &str) -> Option<&'a Value> {

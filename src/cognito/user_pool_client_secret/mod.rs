@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::api::{Cognito, Deleted, ErrorKind, may_have_created};
+use super::api::{Cognito, Deleted, ErrorKind, Operation, may_have_created};
 use super::{ApiSource, api_diagnostics, unless_stopped};
 use crate::tf::diagnostics::Diagnostics;
 use crate::tf::resource::{
@@ -63,6 +63,21 @@ impl UserPoolClientSecretResource {
         self.apis.api().await
     }
 
+    /// The client's secrets; `None` when the client (or its pool) is gone.
+    async fn listed(
+        ctx: &Context,
+        api: &Cognito,
+        user_pool_id: &str,
+        client_id: &str,
+    ) -> Result<Option<SecretList>, Diagnostics> {
+        unless_stopped(
+            ctx,
+            Operation::LIST_CLIENT_SECRETS,
+            api.secrets().list(user_pool_id, client_id),
+        )
+        .await
+    }
+
     /// The client's secrets; the client (or its pool) being gone is an error naming it.
     async fn secrets_of(
         &self,
@@ -71,13 +86,7 @@ impl UserPoolClientSecretResource {
         user_pool_id: &str,
         client_id: &str,
     ) -> Result<SecretList, Diagnostics> {
-        unless_stopped(
-            ctx,
-            "ListUserPoolClientSecrets",
-            api.secrets().list(user_pool_id, client_id),
-        )
-        .await?
-        .ok_or_else(|| {
+        Self::listed(ctx, api, user_pool_id, client_id).await?.ok_or_else(|| {
             SecretProblem::ClientNotFound {
                 user_pool_id: user_pool_id.to_string(),
                 client_id: client_id.to_string(),
@@ -143,7 +152,7 @@ impl UserPoolClientSecretResource {
     ) -> Result<(), SecretProblem> {
         let deleted = unless_stopped(
             ctx,
-            "DeleteUserPoolClientSecret",
+            Operation::DELETE_CLIENT_SECRET,
             api.secrets().delete(user_pool_id, client_id, secret_id),
         )
         .await;
@@ -189,12 +198,7 @@ impl UserPoolClientSecretResource {
             .clone()
             .ok_or_else(|| errors::internal("the state has no secret ID"))?;
         let api = self.api().await?;
-        let listed = unless_stopped(
-            ctx,
-            "ListUserPoolClientSecrets",
-            api.secrets().list(&address.user_pool_id, &address.client_id),
-        )
-        .await?;
+        let listed = Self::listed(ctx, &api, &address.user_pool_id, &address.client_id).await?;
         let gone = match listed.as_ref().map(|list| list.find(&secret_id)) {
             Some(Some(found)) => return Ok((state::refreshed_state(current, found), Diagnostics::new())),
             Some(None) => SecretProblem::DeletedOutside { address },
@@ -210,12 +214,7 @@ impl UserPoolClientSecretResource {
             return Ok(Diagnostics::new());
         };
         let api = self.api().await?;
-        let listed = unless_stopped(
-            ctx,
-            "ListUserPoolClientSecrets",
-            api.secrets().list(&address.user_pool_id, &address.client_id),
-        )
-        .await?;
+        let listed = Self::listed(ctx, &api, &address.user_pool_id, &address.client_id).await?;
         let Some(list) = listed else {
             return Ok(Diagnostics::new());
         };
@@ -227,7 +226,7 @@ impl UserPoolClientSecretResource {
         }
         unless_stopped(
             ctx,
-            "DeleteUserPoolClientSecret",
+            Operation::DELETE_CLIENT_SECRET,
             api.secrets()
                 .delete(&address.user_pool_id, &address.client_id, &secret_id),
         )
@@ -254,14 +253,14 @@ impl Resource for UserPoolClientSecretResource {
     async fn plan(&self, _ctx: &Context, request: PlanRequest) -> PlanResponse {
         PlanResponse {
             planned: plan::plan(&request.prior, &request.config),
-            requires_replace: plan::requires_replace(),
+            // The schema declares which changes make a new secret; the framework answers with them.
+            requires_replace: Vec::new(),
             planned_private: request.prior_private,
             diagnostics: Diagnostics::new(),
         }
     }
 
     async fn apply(&self, ctx: &Context, request: ApplyRequest) -> StateResponse {
-        let private = request.planned_private.clone();
         let outcome = if request.prior.is_null() {
             self.create(ctx, &request).await
         } else {
@@ -269,19 +268,7 @@ impl Resource for UserPoolClientSecretResource {
                 .await
                 .map(|state| (state, Diagnostics::new()))
         };
-        match outcome {
-            Ok((new_state, diagnostics)) => StateResponse {
-                new_state,
-                private,
-                diagnostics,
-            },
-            // Nothing changed remotely: the prior state (null for a failed create) is still the truth.
-            Err(diagnostics) => StateResponse {
-                new_state: request.prior,
-                private,
-                diagnostics,
-            },
-        }
+        StateResponse::applied_or_unchanged(outcome, request.prior, request.planned_private)
     }
 
     async fn delete(&self, ctx: &Context, prior: &Value, _private: &[u8]) -> Diagnostics {

@@ -6,20 +6,7 @@ use std::collections::BTreeMap;
 use super::model::check_custom_secret;
 use super::schema::attr;
 use crate::tf::diagnostics::{AttributePath, Diagnostic, Diagnostics};
-use crate::tf::value::Value;
-
-/// Changing these makes a new secret. With `create_before_destroy` the new one exists before the old is deleted.
-pub fn requires_replace() -> Vec<AttributePath> {
-    [attr::USER_POOL_ID, attr::CLIENT_ID, attr::CLIENT_SECRET_WO_VERSION]
-        .into_iter()
-        .map(AttributePath::attribute)
-        .collect()
-}
-
-fn get<'a>(object: &'a Value, name: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    object.attribute(name).unwrap_or(&NULL)
-}
+use crate::tf::value::{Value, get};
 
 /// The planned state for `config` given the `prior` state (null on create).
 pub fn plan(prior: &Value, config: &Value) -> Value {
@@ -151,7 +138,7 @@ mod tests {
 
     #[test]
     fn the_version_and_the_client_make_a_new_secret() {
-        let paths = requires_replace();
+        let paths = super::super::schema::schema().requires_replace();
         for name in [attr::USER_POOL_ID, attr::CLIENT_ID, attr::CLIENT_SECRET_WO_VERSION] {
             assert!(paths.contains(&AttributePath::attribute(name)), "{name}");
         }

@@ -33,16 +33,22 @@ pub fn schema() -> Schema {
         Type::String,
         "The secret ID, `<client-id>--<epoch>` as Cognito makes it.",
     ))
-    .attribute(Attribute::required(
-        USER_POOL_ID,
-        Type::String,
-        "ID of the user pool the client belongs to. Changing it makes a new secret.",
-    ))
-    .attribute(Attribute::required(
-        CLIENT_ID,
-        Type::String,
-        "ID of the confidential app client. Changing it makes a new secret.",
-    ))
+    .attribute(
+        Attribute::required(
+            USER_POOL_ID,
+            Type::String,
+            "ID of the user pool the client belongs to. Changing it makes a new secret.",
+        )
+        .requires_replace(),
+    )
+    .attribute(
+        Attribute::required(
+            CLIENT_ID,
+            Type::String,
+            "ID of the confidential app client. Changing it makes a new secret.",
+        )
+        .requires_replace(),
+    )
     .attribute(Attribute::computed(
         CREATION_DATE,
         Type::String,
@@ -76,12 +82,15 @@ pub fn schema() -> Schema {
         )
         .write_only(),
     )
-    .attribute(Attribute::optional(
-        CLIENT_SECRET_WO_VERSION,
-        Type::Number,
-        "Any number; changing it makes a new secret (with the current `client_secret_wo`, or a generated value). \
+    .attribute(
+        Attribute::optional(
+            CLIENT_SECRET_WO_VERSION,
+            Type::Number,
+            "Any number; changing it makes a new secret (with the current `client_secret_wo`, or a generated value). \
          The write-only value itself is never compared, as it is never stored.",
-    ))
+        )
+        .requires_replace(),
+    )
     .attribute(Attribute::optional(
         RETIRE_SECRET_ID,
         Type::String,

@@ -5,12 +5,7 @@ use std::collections::BTreeMap;
 use super::model::{AddedSecret, SecretDescriptor};
 use super::schema::attr;
 use crate::tf::diagnostics::{Diagnostic, Diagnostics};
-use crate::tf::value::Value;
-
-fn get<'a>(object: &'a Value, name: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    object.attribute(name).unwrap_or(&NULL)
-}
+use crate::tf::value::{Value, get};
 
 fn optional_string(value: Option<String>) -> Value {
     value.map_or(Value::Null, Value::string)

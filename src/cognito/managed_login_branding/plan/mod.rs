@@ -15,21 +15,7 @@ use super::assets::{self, AssetError};
 use super::model::{AssetContent, StyleRequest};
 use super::schema::attr;
 use super::settings;
-use crate::tf::diagnostics::AttributePath;
-use crate::tf::value::Value;
-
-/// Changing these needs a new style.
-pub fn requires_replace() -> Vec<AttributePath> {
-    vec![
-        AttributePath::attribute(attr::USER_POOL_ID),
-        AttributePath::attribute(attr::CLIENT_ID),
-    ]
-}
-
-fn get<'a>(object: &'a Value, name: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    object.attribute(name).unwrap_or(&NULL)
-}
+use crate::tf::value::{Value, get};
 
 /// `use_cognito_provided_values` when the configuration leaves it out: the default style exactly when neither
 /// settings nor assets are given; unknown while that is not known.
