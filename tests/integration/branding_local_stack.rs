@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::support::LocalCognito;
 use crate::support::branding::{document, json_value};
+use crate::support::local_cognito::create_app_client;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::create_managed_login_branding::builders::CreateManagedLoginBrandingFluentBuilder;
@@ -20,15 +21,9 @@ use serde_json::json;
 async fn pool_and_client(stack: &LocalCognito, name: &str) -> (Client, String, String) {
     let sdk = stack.sdk_without_retries();
     let pool_id = stack.create_user_pool(name).await;
-    let client_id = sdk
-        .create_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_name(name)
-        .send()
+    let client_id = create_app_client(&sdk, &pool_id, name)
         .await
-        .unwrap_or_else(|error| panic!("CreateUserPoolClient: {}", DisplayErrorContext(&error)))
-        .user_pool_client
-        .and_then(|client| client.client_id)
+        .client_id
         .expect("client ID");
     (sdk, pool_id, client_id)
 }

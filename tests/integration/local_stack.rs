@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::LocalCognito;
 use crate::support::control_http::{self, ControlError};
+use crate::support::local_cognito::create_app_client;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::operation::create_user_pool_client::CreateUserPoolClientError;
@@ -13,17 +14,6 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use aws_smithy_types::error::display::DisplayErrorContext;
 use serde_json::json;
-
-async fn create_client(sdk: &Client, pool_id: &str, name: &str) -> UserPoolClientType {
-    sdk.create_user_pool_client()
-        .user_pool_id(pool_id)
-        .client_name(name)
-        .send()
-        .await
-        .unwrap_or_else(|error| panic!("CreateUserPoolClient: {}", DisplayErrorContext(&error)))
-        .user_pool_client
-        .expect("CreateUserPoolClient returns the client")
-}
 
 async fn describe_client(sdk: &Client, pool_id: &str, client_id: &str) -> UserPoolClientType {
     sdk.describe_user_pool_client()
@@ -69,7 +59,7 @@ async fn requests_are_recorded_with_operation_body_and_status() {
     let stack = LocalCognito::start();
     eprintln!("local Cognito stack started in {:?}", stack.startup_time());
     let pool_id = stack.create_user_pool("recorded-pool").await;
-    let client = create_client(&stack.sdk(), &pool_id, "recorded-client").await;
+    let client = create_app_client(&stack.sdk(), &pool_id, "recorded-client").await;
 
     let requests = stack.requests();
     let operations: Vec<&str> = requests.iter().map(|request| request.operation.as_str()).collect();
@@ -174,7 +164,7 @@ async fn describe_carries_cognito_server_defaults() {
     let stack = LocalCognito::start();
     let sdk = stack.sdk();
     let pool_id = stack.create_user_pool("defaults-pool").await;
-    let created = create_client(&sdk, &pool_id, "plain").await;
+    let created = create_app_client(&sdk, &pool_id, "plain").await;
     let client_id = created.client_id().expect("client id");
     let described = describe_client(&sdk, &pool_id, client_id).await;
 
@@ -271,7 +261,7 @@ async fn throttle_fault_is_a_too_many_requests_service_error() {
         DisplayErrorContext(&error)
     );
     // Operations outside the list are untouched.
-    create_client(&sdk, &pool_id, "unaffected").await;
+    create_app_client(&sdk, &pool_id, "unaffected").await;
 
     let listed: Vec<_> = stack.requests_for("ListUserPoolClients");
     assert_eq!(listed.len(), 1);
@@ -469,7 +459,7 @@ async fn concurrent_requests_on_kept_alive_connections() {
     let stack = LocalCognito::start();
     let pool_id = stack.create_user_pool("concurrent-pool").await;
     let sdk = stack.sdk_without_retries();
-    let client_id = create_client(&sdk, &pool_id, "shared").await.client_id.expect("id");
+    let client_id = create_app_client(&sdk, &pool_id, "shared").await.client_id.expect("id");
 
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..24 {

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::support::branding::{HeldAssets, HeldStyle, asset, document, held_style};
+use crate::support::local_cognito::create_app_client;
 use crate::support::tf_diagnostics::{self, Severity};
 use crate::support::{LocalCognito, PROVIDER_PREAMBLE, Terraform, TfOutput};
 use aws_sdk_cognitoidentityprovider::Client;
@@ -395,15 +396,9 @@ async fn import_by_style_id_and_by_client_plans_clean_and_the_data_source_reads_
 
 /// An app client with a custom style, made outside Terraform; its ID.
 async fn made_outside(sdk: &Client, pool_id: &str) -> String {
-    let client_id = sdk
-        .create_user_pool_client()
-        .user_pool_id(pool_id)
-        .client_name("made-outside")
-        .send()
+    let client_id = create_app_client(sdk, pool_id, "made-outside")
         .await
-        .unwrap_or_else(|error| panic!("CreateUserPoolClient: {}", DisplayErrorContext(&error)))
-        .user_pool_client
-        .and_then(|client| client.client_id)
+        .client_id
         .expect("client ID");
     sdk.create_managed_login_branding()
         .user_pool_id(pool_id)

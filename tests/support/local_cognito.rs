@@ -17,6 +17,7 @@ use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::timeout::TimeoutConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::types::UserPoolClientType;
 use aws_sdk_cognitoidentityprovider::types::{IdentityProviderTypeType, ResourceServerScopeType};
 use serde::Deserialize;
 
@@ -147,6 +148,24 @@ pub fn test_client(config: aws_sdk_cognitoidentityprovider::config::Builder, ret
         )
         .build();
     Client::from_conf(config)
+}
+
+/// Creates an app client named `name` with nothing else set, as someone outside Terraform would; panics with the
+/// SDK's full error otherwise.
+pub async fn create_app_client(sdk: &Client, pool_id: &str, name: &str) -> UserPoolClientType {
+    sdk.create_user_pool_client()
+        .user_pool_id(pool_id)
+        .client_name(name)
+        .send()
+        .await
+        .unwrap_or_else(|error| {
+            panic!(
+                "CreateUserPoolClient: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(&error)
+            )
+        })
+        .user_pool_client
+        .expect("CreateUserPoolClient returns the client")
 }
 
 /// Copies the stack's stderr into a bounded buffer, so the pipe never fills and failures can quote it.
